@@ -1,0 +1,155 @@
+"""The exception tree of llm-core.
+
+Every error raised by llm-core, by a provider adapter or by a core wrapper is one of these::
+
+    LLMError                          root: catch this to catch everything from llm-core
+    ├── ConfigurationError            bad settings, unknown provider, invalid option name
+    ├── ValidationError               a malformed message or request (bad role, unreadable image,
+    │                                 or the server's 400/422 saying so)
+    ├── ProviderError                 the provider could not do it (carries status_code)
+    │   ├── ConnectionError           + builtins.ConnectionError: refused, reset, DNS
+    │   ├── TimeoutError              + builtins.TimeoutError: connect, read or total deadline
+    │   ├── AuthenticationError       401/403: missing or wrong API token
+    │   ├── ModelNotFoundError        the model is not installed or not loaded
+    │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
+    │   ├── ServerError               5xx or a busy server: usually transient
+    │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
+    │   └── GenerationError           generation failed or broke off; carries partial_text
+    └── FallbackExhaustedError        every provider of a fallback chain failed; lists each
+
+Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
+``hint`` that says what to do. Messages never contain an API key: adapters build them from status, body and URL only,
+and URLs are stripped of credentials before they reach an error.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigurationError",
+    "ConnectionError",
+    "FallbackExhaustedError",
+    "GenerationError",
+    "InvalidResponseError",
+    "LLMError",
+    "ModelNotFoundError",
+    "ProviderError",
+    "RateLimitError",
+    "ServerError",
+    "TimeoutError",
+    "ValidationError",
+]
+
+
+class LLMError(Exception):
+    """Root of every error llm-core raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        url: str | None = None,
+        hint: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.provider = provider
+        self.model = model
+        self.url = url
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            f"{k}={v}" for k, v in (("provider", self.provider), ("model", self.model),
+                                    ("url", self.url)) if v
+        )
+        text = f"{self.message} [{where}]" if where else self.message
+        return f"{text}\nHint: {self.hint}" if self.hint else text
+
+    def __reduce__(self):  # keep errors picklable across processes despite keyword-only args
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[LLMError], message: str, state: dict) -> LLMError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
+class ConfigurationError(LLMError):
+    """Settings are invalid, a provider is unknown, or an option is not accepted."""
+
+
+class ValidationError(LLMError):
+    """A message, request or option value is malformed; fix the input, retrying will not help."""
+
+
+class ProviderError(LLMError):
+    """The provider failed to serve the request; ``status_code`` is the HTTP status if any."""
+
+
+class ConnectionError(ProviderError, builtins.ConnectionError):  # noqa: A001
+    """The server could not be reached (refused, reset, unknown host)."""
+
+
+class TimeoutError(ProviderError, builtins.TimeoutError):  # noqa: A001
+    """A phase took too long; ``phase`` is ``connect``, ``read``, ``write``, ``pool`` or ``deadline``."""
+
+    def __init__(self, message: str, *, phase: str = "read", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.phase = phase
+
+
+class AuthenticationError(ProviderError):
+    """The server refused the credentials (or wants some)."""
+
+
+class ModelNotFoundError(ProviderError):
+    """The model is not installed, not loaded, or misspelled."""
+
+
+class RateLimitError(ProviderError):
+    """The server asked to slow down; ``retry_after`` is how long it asked to wait, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(ProviderError):
+    """The server failed (5xx, busy): usually transient, so the retry layer retries it."""
+
+
+class InvalidResponseError(ProviderError):
+    """The answer was not what the protocol promises (not JSON, wrong shape, wrong type)."""
+
+
+class GenerationError(ProviderError):
+    """Generation failed or broke off; ``partial_text`` holds what arrived before the failure."""
+
+    def __init__(self, message: str, *, partial_text: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.partial_text = partial_text
+
+
+class FallbackExhaustedError(LLMError):
+    """Every provider of the fallback chain failed; ``failures`` lists (provider, error) pairs."""
+
+    def __init__(self, failures: Sequence[tuple[str, BaseException]], **kwargs) -> None:
+        self.failures = list(failures)
+        lines = "\n".join(
+            f"  {i}. {name}: {type(err).__name__}: {getattr(err, 'message', err)}"
+            for i, (name, err) in enumerate(self.failures, 1)
+        )
+        kwargs.setdefault(
+            "hint", "Start one of these providers, or fix the first error listed."
+        )
+        super().__init__(f"all {len(self.failures)} providers failed:\n{lines}", **kwargs)

@@ -1,0 +1,167 @@
+"""Chat messages and their content parts, validated on construction.
+
+A message's content is a string or a list of parts (:class:`TextPart`, :class:`ImagePart`).
+Plain prompts, dicts in the OpenAI shape and :class:`~llm_core.images.Image` objects are all
+accepted and normalised by :func:`coerce_messages`, so callers write what is natural.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from llm_core.errors import ValidationError
+from llm_core.images import Image
+
+__all__ = ["ImagePart", "Message", "Role", "TextPart", "ToolCall", "coerce_messages"]
+
+Role = Literal["system", "user", "assistant", "tool"]
+ROLES: frozenset[str] = frozenset(("system", "user", "assistant", "tool"))
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    """A piece of text inside a message."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image inside a message (any source :class:`~llm_core.images.Image` accepts)."""
+
+    image: Image
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool call requested by the model (reserved: tools arrive in a later release)."""
+
+    name: str
+    arguments: dict[str, Any]
+    id: str | None = None
+
+
+Part = TextPart | ImagePart
+
+
+@dataclass(slots=True)
+class Message:
+    """One chat turn: a role and content (a string, or a list of text and image parts)."""
+
+    role: Role
+    content: str | list[Part]
+    name: str | None = None
+    tool_call_id: str | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValidationError(
+                f"message role {self.role!r} is not one of system, user, assistant, tool",
+                hint="Use Message('user', 'text') or a dict {'role': 'user', 'content': '...'}.",
+            )
+        if not isinstance(self.content, str):
+            self.content = [_coerce_part(p) for p in self.content]
+        if not self.content and not self.tool_calls:
+            raise ValidationError(
+                f"{self.role} message has empty content",
+                hint="Give the message some text (or drop it from the list).",
+            )
+
+    @classmethod
+    def system(cls, text: str) -> Message:
+        """A system message."""
+        return cls("system", text)
+
+    @classmethod
+    def user(cls, text: str, images: Iterable[Any] = ()) -> Message:
+        """A user message with optional images (paths, bytes, URLs, data URLs or Image)."""
+        imgs = [ImagePart(i if isinstance(i, Image) else Image(i)) for i in images]
+        return cls("user", [TextPart(text), *imgs] if imgs else text)
+
+    @classmethod
+    def assistant(cls, text: str) -> Message:
+        """An assistant message (a previous answer, for multi-turn history)."""
+        return cls("assistant", text)
+
+    @property
+    def text(self) -> str:
+        """The message's text, with text parts joined by newlines."""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(p.text for p in self.content if isinstance(p, TextPart))
+
+    @property
+    def images(self) -> list[Image]:
+        """The message's images, in order."""
+        if isinstance(self.content, str):
+            return []
+        return [p.image for p in self.content if isinstance(p, ImagePart)]
+
+
+def _coerce_part(part: Any) -> Part:
+    if isinstance(part, TextPart | ImagePart):
+        return part
+    if isinstance(part, str):
+        return TextPart(part)
+    if isinstance(part, Image | bytes | bytearray | os.PathLike):
+        return ImagePart(part if isinstance(part, Image) else Image(part))
+    if isinstance(part, dict):
+        kind = part.get("type")
+        if kind == "text" and isinstance(part.get("text"), str):
+            return TextPart(part["text"])
+        if kind == "image_url":
+            url = part.get("image_url")
+            url = url.get("url") if isinstance(url, dict) else url
+            if isinstance(url, str):
+                return ImagePart(Image(url))
+        if kind == "image":
+            source = part.get("image") or part.get("path") or part.get("url") or part.get("data")
+            if source is not None:
+                return ImagePart(Image(source))
+    raise ValidationError(
+        f"cannot use {part!r:.80} as message content",
+        hint="Content parts are strings, Image objects, {'type':'text','text':...} or "
+        "{'type':'image_url','image_url':{'url':...}}.",
+    )
+
+
+def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message]:
+    """Turn a prompt string, a Message, a dict or a list of these into a list of Messages."""
+    if isinstance(value, str):
+        return [Message("user", value)]
+    if isinstance(value, Message | dict):
+        value = [value]
+    if not isinstance(value, Sequence) or not value:
+        raise ValidationError(
+            "messages must be a prompt string or a non-empty list of messages",
+            hint="Pass 'Hello' or [{'role': 'user', 'content': 'Hello'}].",
+        )
+    out: list[Message] = []
+    for i, item in enumerate(value):
+        if isinstance(item, Message):
+            out.append(item)
+        elif isinstance(item, dict):
+            unknown = set(item) - {"role", "content", "name", "tool_call_id", "images"}
+            if unknown or "role" not in item:
+                raise ValidationError(
+                    f"messages[{i}] must have 'role' and 'content'"
+                    + (f"; unknown keys {sorted(unknown)}" if unknown else ""),
+                    hint="Each message is {'role': 'user', 'content': '...'}.",
+                )
+            content = item.get("content", "")
+            if item.get("images"):
+                content = [TextPart(content)] if isinstance(content, str) else list(content)
+                content += [ImagePart(Image(x)) for x in item["images"]]
+            out.append(Message(item["role"], content, name=item.get("name"),
+                               tool_call_id=item.get("tool_call_id")))
+        elif isinstance(item, str):
+            out.append(Message("user", item))
+        else:
+            raise ValidationError(
+                f"messages[{i}] is a {type(item).__name__}, not a Message, dict or string"
+            )
+    return out
