@@ -1,0 +1,1 @@
+"""MLX (mlx-vlm) provider plugin for llm-core."""
