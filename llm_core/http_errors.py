@@ -85,6 +85,10 @@ def message_from_json(data: Any) -> str | None:
     return None
 
 
+_NO_IMAGES = ("image input is not supported", "does not support multimodal",
+              "does not support images")
+
+
 def error_for_status(
     status: int,
     message: str,
@@ -100,6 +104,13 @@ def error_for_status(
     ctx: dict[str, Any] = {"provider": provider, "model": model, "url": redact_url(url),
                            "status_code": status}
     text = f"{provider} answered {status}: {message}"
+    lowered = message.lower()
+    if any(marker in lowered for marker in _NO_IMAGES):
+        # llama.cpp says so with a 500, Ollama and LM Studio with a 400: never worth a retry.
+        return e.ValidationError(
+            text, hint="This model cannot read images: use a vision model or drop the images.",
+            **ctx,
+        )
     if status in (401, 403):
         return e.AuthenticationError(text, hint=auth_hint or "Check the API key setting.", **ctx)
     if status == 404:
