@@ -142,7 +142,7 @@ class SyncHTTP(HTTPBase):
     def request_json(self, method: str, path: str, *, body: Any = None, model: str | None = None,
                      deadline: float | None = None) -> Any:
         """Send a request and return its decoded JSON answer."""
-        url = self.base_url() + path
+        url = path if "://" in path else self.base_url() + path  # absolute: same host
         try:
             with self.http.stream(method, path, json=body, timeout=self.timeout_for(deadline)) as r:
                 url = str(r.url)
@@ -189,7 +189,7 @@ class AsyncHTTP(HTTPBase):
     async def request_json(self, method: str, path: str, *, body: Any = None,
                            model: str | None = None, deadline: float | None = None) -> Any:
         """Send a request and return its decoded JSON answer."""
-        url = self.base_url() + path
+        url = path if "://" in path else self.base_url() + path  # absolute: same host
         try:
             async with self.http.stream(method, path, json=body,
                                         timeout=self.timeout_for(deadline)) as r:
