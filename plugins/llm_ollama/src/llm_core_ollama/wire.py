@@ -1,0 +1,171 @@
+"""Sans-IO Ollama chat protocol (``POST /api/chat``): request bodies and answers.
+
+Pure functions; the adapters only move bytes (streams are parsed by
+:mod:`llm_core_ollama.chat_stream`). Facts this
+module relies on (PROTOCOLS.md §1.3, §1.9): the native API streams unless ``"stream": false``
+is sent, so it is always sent; content is a plain string and images a list of raw base64
+strings; tool-call arguments are JSON objects; durations are integer nanoseconds and zero
+metrics are omitted (missing means 0); the final line (``done: true``) may still carry text;
+an ``{"error": ...}`` line inside a 200 stream ends it with no ``done`` line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from llm_core import errors as e
+from llm_core.messages import Message, TextPart, ToolCall
+from llm_core.types import Request, Response, Usage
+from llm_core_ollama.options import split_options
+
+__all__ = [
+    "chat_body",
+    "message_json",
+    "metrics_from",
+    "parse_chat",
+    "raw_of",
+    "shape_error",
+    "tool_calls_from",
+    "usage_from",
+]
+
+_NS = 1e-9
+# (wire field in nanoseconds, metric name in seconds); names match llm_core.openai_wire's.
+_DURATIONS = (
+    ("load_duration", "load_seconds"),
+    ("prompt_eval_duration", "prompt_seconds"),
+    ("eval_duration", "generation_seconds"),
+    ("total_duration", "total_seconds"),
+)
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """One message in Ollama's native shape: string content, raw base64 ``images``."""
+    out: dict[str, Any] = {"role": message.role}
+    if isinstance(message.content, str):
+        out["content"] = message.content
+    else:
+        out["content"] = "\n".join(p.text for p in message.content if isinstance(p, TextPart))
+        images = message.images
+        if images:
+            out["images"] = [image.base64() for image in images]
+    if message.tool_calls:
+        out["tool_calls"] = [
+            {
+                "function": {"name": c.name, "arguments": c.arguments},
+                **({"id": c.id} if c.id else {}),
+            }
+            for c in message.tool_calls
+        ]
+    if message.role == "tool" and message.name:
+        out["tool_name"] = message.name
+    if message.tool_call_id:
+        out["tool_call_id"] = message.tool_call_id
+    return out
+
+
+def chat_body(
+    request: Request, model: str, options: dict[str, Any], *, stream: bool
+) -> dict[str, Any]:
+    """The ``/api/chat`` body; ``options`` are already validated by :class:`OllamaOptions`."""
+    top, model_options = split_options(options)
+    for name, wire in (
+        ("temperature", "temperature"),
+        ("max_tokens", "num_predict"),
+        ("top_p", "top_p"),
+        ("stop", "stop"),
+        ("seed", "seed"),
+    ):
+        value = getattr(request, name)
+        if value is not None:
+            model_options[wire] = value
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": [message_json(m) for m in request.messages],
+        "stream": stream,
+    }
+    if request.response_format is not None:
+        top["format"] = request.response_format
+    body.update(top)
+    if model_options:
+        body["options"] = model_options
+    if request.tools:
+        body["tools"] = request.tools
+    return body
+
+
+def usage_from(data: dict[str, Any]) -> Usage:
+    """Token counts from a final object (an omitted count is zero, not unknown)."""
+    return Usage(data.get("prompt_eval_count", 0), data.get("eval_count", 0))
+
+
+def metrics_from(data: dict[str, Any]) -> dict[str, float]:
+    """Durations (ns on the wire) in seconds, plus tokens per second, from a final object."""
+    out: dict[str, float] = {}
+    for wire, name in _DURATIONS:
+        value = data.get(wire)
+        if isinstance(value, int | float):
+            out[name] = value * _NS
+    evals, duration = data.get("eval_count"), data.get("eval_duration")
+    if isinstance(evals, int) and isinstance(duration, int | float) and duration > 0:
+        out["tokens_per_second"] = evals / duration * 1e9
+    prompt, prompt_ns = data.get("prompt_eval_count"), data.get("prompt_eval_duration")
+    if isinstance(prompt, int) and isinstance(prompt_ns, int | float) and prompt_ns > 0:
+        out["prompt_tokens_per_second"] = prompt / prompt_ns * 1e9
+    return out
+
+
+def tool_calls_from(message: dict[str, Any]) -> list[ToolCall]:
+    """Tool calls of a message (native shape: arguments are an object)."""
+    calls = []
+    for call in message.get("tool_calls") or ():
+        if not isinstance(call, dict):
+            continue
+        function = call.get("function") or {}
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):  # tolerate OpenAI-style strings
+            try:
+                arguments = json.loads(arguments)
+            except ValueError:
+                arguments = {"_raw": arguments}
+        calls.append(ToolCall(function.get("name", ""), arguments or {}, call.get("id")))
+    return calls
+
+
+def raw_of(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "message"}
+
+
+def shape_error(provider: str, model: str | None, what: str) -> e.InvalidResponseError:
+    return e.InvalidResponseError(
+        f"{provider} answer has the wrong shape: {what}",
+        provider=provider,
+        model=model,
+        hint="Is base_url pointing at Ollama (http://host:11434, without /api or /v1)?",
+    )
+
+
+def parse_chat(data: Any, *, provider: str, model: str, latency: float) -> Response:
+    """A non-streamed ``/api/chat`` answer as a Response."""
+    if not isinstance(data, dict) or not isinstance(data.get("message", {}), dict):
+        raise shape_error(provider, model, "not a chat object")
+    if "error" in data:  # defensive: Ollama sends errors with an error status here
+        raise e.GenerationError(
+            f"{provider} failed: {data['error']}", provider=provider, model=model
+        )
+    if "message" not in data and data.get("done_reason") not in ("load", "unload"):
+        raise shape_error(provider, model, "no message in the chat answer")
+    message = data.get("message") or {}
+    return Response(
+        content=message.get("content") or "",
+        model=data.get("model") or model,
+        provider=provider,
+        finish_reason=data.get("done_reason"),
+        usage=usage_from(data),
+        latency=latency,
+        thinking=message.get("thinking") or "",
+        tool_calls=tool_calls_from(message),
+        metrics=metrics_from(data),
+        raw=raw_of(data),
+    )
