@@ -129,9 +129,9 @@ def lmstudio_error(
         return e.ServerError(
             text,
             hint=(
-                "The model process crashed (often out of memory). With just-in-time loading the next "
-                f"request reloads it; otherwise `lms load {name}` again, or try a smaller model or "
-                "context length."
+                "The model process crashed (often out of memory). With just-in-time loading the "
+                f"next request reloads it; otherwise `lms load {name}` again, or try a smaller "
+                "model or context length."
             ),
             **ctx,
         )

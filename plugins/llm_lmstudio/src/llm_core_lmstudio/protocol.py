@@ -156,11 +156,11 @@ class LMStudioProtocol(OpenAIProtocol):
             loaded = [m.id for m in models if m.loaded]
             native = self.native_known is True
             health.extra.update(native_api=native, loaded=loaded)
-            health.detail = (
-                f"{len(models)} models, {len(loaded)} loaded"
-                if native
-                else f"{len(models)} models (native API absent: load state unknown)"
-            )
+            health.detail = f"{len(models)} models"
+            if any(m.loaded is not None for m in models):
+                health.detail += f", {len(loaded)} loaded"
+            if not native:
+                health.detail += " (no LM Studio native API: /v1 only)"
         if self.token_source:
             health.extra["token_from"] = self.token_source
         health.url = redact_url(self.base_url())

@@ -1,0 +1,248 @@
+"""An LM Studio server emulator for what only LM Studio has (PROTOCOLS.md §3), on a real socket.
+
+Routes: ``GET /v1/models`` (every downloaded model with JIT on, else only loaded ones),
+``GET /api/v0/models`` and ``/api/v0/models/{id}`` (type llm|vlm|embeddings, state, arch,
+quantization, compatibility_type, max/loaded context length, capabilities), ``POST
+/v1/chat/completions`` and ``/api/v0/chat/completions`` (stream or not; a non-streamed v0 answer
+adds ``stats`` in seconds, ``model_info``, ``runtime``). ``native=False`` plays LM Studio before
+0.3.6 (no ``/api/v0``). Unknown path or method: **200** ``{"error": "Unexpected endpoint ..."}``.
+Answer: ``"echo: <last user text>"`` (+ ``"[N images]"``) in words, cut to ``max_tokens``.
+
+Errors in LM Studio's reported shapes: 401 ``invalid_api_key`` object (``token`` set, Bearer
+missing or wrong); ``No models loaded`` (string, or object with ``error_style="object"``) with
+JIT off; ``Invalid model identifier`` object with ``code: model_not_found``; json_object
+rejected; non PNG/JPEG data URL; images to a non-vlm model; ``crash_next`` (model unloaded);
+prompt over the loaded context (status ``overflow_status``: 400, or 200 as in 0.4.21);
+``stream_error_after=N``: an error payload after N deltas, no ``[DONE]``. JIT: an unloaded
+model loads on request (after ``load_seconds``; ``loads`` records it), auto-evicting earlier
+JIT loads. Inferred, not reported: the wrong-token wording, the 404 of an unknown
+``/api/v0/models/{id}``, "Invalid model identifier" for an unloaded model with JIT off.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .httpserver import HTTPServer, Reply, Request, sse_reply
+
+UNEXPECTED = "Unexpected endpoint or method. ({} {})"
+NO_MODELS = (
+    "No models loaded. Please load a model in the developer page or use the 'lms load' command."
+)
+NO_TOKEN = (
+    "An LM Studio API token is required to make requests to this server, but none was "
+    "provided using the Authorization header using the 'Bearer' scheme."
+)
+BAD_TOKEN = "The provided LM Studio API token is invalid."
+INVALID_MODEL = 'Invalid model identifier "{}". Please specify a valid downloaded model (e.g., {}).'
+JSON_OBJECT = "'response_format.type' must be 'json_schema' or 'text'"
+BAD_IMAGE = "'url' field must be a base64 encoded image."
+NO_VISION = "Model does not support images. Please use a model that does."
+CRASHED = "The model has crashed without additional information. (Exit code: 18446744072635812000)"
+OVERFLOW = (
+    "Trying to keep the first {} tokens when context the overflows. However, the model is loaded "
+    "with context length of only {} tokens, which is not enough. Try to load the model with a "
+    "larger context length, or provide a shorter input"
+)
+TOKENS_PER_SECOND = 50.0
+
+
+@dataclass
+class Model:
+    id: str
+    type: str = "llm"
+    arch: str = "llama"
+    compatibility_type: str = "gguf"
+    quantization: str = "Q4_K_M"
+    max_context_length: int = 4096
+    publisher: str = "lmstudio-community"
+    capabilities: tuple[str, ...] = ()
+    state: str = "not-loaded"
+    loaded_context_length: int = 4096
+    jit_loaded: bool = False
+
+    def v0(self) -> dict[str, Any]:
+        keys = ("id", "type", "publisher", "arch", "compatibility_type", "quantization", "state")
+        out = {k: getattr(self, k) for k in (*keys, "max_context_length")} | {"object": "model"}
+        if self.state == "loaded":
+            out["loaded_context_length"] = self.loaded_context_length
+        return out | {"capabilities": list(self.capabilities)}
+
+
+def default_models() -> list[Model]:
+    return [
+        Model("qwen2.5-7b-instruct", capabilities=("tool_use",), max_context_length=32768),
+        Model("qwen2-vl-2b-instruct", "vlm", "qwen2_vl", "mlx", "4bit", 32768, "mlx-community"),
+        Model("text-embedding-nomic-embed-text-v1.5", "embeddings", "nomic-bert", "gguf",
+              "Q4_K_M", 2048, "nomic-ai"),
+    ]  # fmt: skip
+
+
+def text_of(content: Any) -> str:
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if p.get("type") == "text")
+    return content if isinstance(content, str) else ""
+
+
+class LMStudioEmulator(HTTPServer):
+    def __init__(self, models: list[Model] | None = None, *, token: str | None = None,
+                 jit: bool = True, native: bool = True, error_style: str = "string",
+                 load_seconds: float = 0.0, **kwargs: Any) -> None:  # fmt: skip
+        kwargs.setdefault("fallback", self.unexpected)
+        super().__init__(**kwargs)
+        self.models = {m.id: m for m in (default_models() if models is None else models)}
+        self.token, self.jit, self.native, self.error_style = token, jit, native, error_style
+        self.load_seconds, self.loads, self.ttls = load_seconds, [], {}
+        self.crash_next, self.overflow_status = False, 400
+        self.stream_error_after: int | None = None
+        self.ids = itertools.count(1)
+        self.route("GET", "/v1/models")(self.v1_models)
+        self.route("POST", "/v1/chat/completions")(lambda req: self.chat(req, v0=False))
+        if native:
+            self.route("GET", "/api/v0/models")(self.v0_models)
+            self.route("POST", "/api/v0/chat/completions")(lambda req: self.chat(req, v0=True))
+
+    def handle(self, req: Request) -> Reply:
+        if self.token is not None:
+            auth = req.headers.get("authorization") or ""
+            if auth != f"Bearer {self.token}":
+                err = {"type": "invalid_request", "code": "invalid_api_key"}
+                err["message"] = BAD_TOKEN if auth else NO_TOKEN
+                return Reply(401, body={"error": err})
+        if self.native and req.method == "GET" and req.path.startswith("/api/v0/models/"):
+            return self.v0_model(req.path.removeprefix("/api/v0/models/"))
+        return super().handle(req)
+
+    def unexpected(self, req: Request) -> Reply:
+        return Reply(200, body={"error": UNEXPECTED.format(req.method, req.path)})
+
+    def plain(self, message: str, status: int = 400) -> Reply:
+        if self.error_style == "object":
+            return Reply(status, body={"error": {"message": message}})
+        return Reply(status, body={"error": message})
+
+    def invalid_model(self, name: str) -> Reply:
+        example = next(iter(self.models), "qwen2.5-7b-instruct")
+        err = {"message": INVALID_MODEL.format(name, example), "type": "invalid_request_error"}
+        return Reply(400, body={"error": err | {"param": "model", "code": "model_not_found"}})
+
+    def loaded(self) -> list[Model]:
+        return [m for m in self.models.values() if m.state == "loaded"]
+
+    def v1_models(self, req: Request) -> Reply:
+        shown = self.models.values() if self.jit else self.loaded()
+        data = [{"id": m.id, "object": "model", "owned_by": "organization_owner"} for m in shown]
+        return Reply(200, body={"data": data, "object": "list"})
+
+    def v0_models(self, req: Request) -> Reply:
+        return Reply(200, body={"object": "list", "data": [m.v0() for m in self.models.values()]})
+
+    def v0_model(self, name: str) -> Reply:
+        from urllib.parse import unquote
+
+        model = self.models.get(unquote(name))
+        if model is None:
+            return Reply(404, body={"error": f'Model "{unquote(name)}" not found'})
+        return Reply(200, body=model.v0())
+
+    def load(self, model: Model) -> None:
+        for other in self.loaded():  # auto-evict: at most one JIT-loaded model
+            if other.jit_loaded:
+                other.state, other.jit_loaded = "not-loaded", False
+        self.stopping.wait(self.load_seconds)
+        model.state, model.jit_loaded = "loaded", True
+        self.loads.append(model.id)
+
+    def resolve(self, name: Any) -> Model | Reply:
+        if name is None:
+            loaded = [m for m in self.loaded() if m.type in ("llm", "vlm")]
+            return loaded[0] if loaded else self.plain(NO_MODELS)
+        model = self.models.get(name) if isinstance(name, str) else None
+        if model is None:
+            return self.invalid_model(str(name))
+        if model.state != "loaded":
+            if not self.jit:
+                return self.invalid_model(name) if self.loaded() else self.plain(NO_MODELS)
+            self.load(model)
+        return model
+
+    def chat(self, req: Request, v0: bool) -> Reply:
+        started = time.perf_counter()
+        body = req.json()
+        if (body.get("response_format") or {}).get("type") not in (None, "json_schema", "text"):
+            return Reply(400, body={"error": JSON_OBJECT})
+        model = self.resolve(body.get("model"))
+        if isinstance(model, Reply):
+            return model
+        if body.get("ttl") is not None:
+            self.ttls[model.id] = body["ttl"]
+        messages = body.get("messages") or []
+        parts = [p for m in messages if isinstance(m.get("content"), list) for p in m["content"]]
+        images = [p["image_url"]["url"] for p in parts if p.get("type") == "image_url"]
+        if images and model.type != "vlm":
+            return self.plain(NO_VISION)
+        if any(not u.startswith(("data:image/png;base64,", "data:image/jpeg;base64,"))
+               for u in images):  # fmt: skip
+            return self.plain(BAD_IMAGE)
+        if self.crash_next:
+            self.crash_next, model.state = False, "not-loaded"
+            return self.plain(CRASHED)
+        prompt = sum(len(text_of(m.get("content")).split()) for m in messages)
+        if prompt > model.loaded_context_length:
+            return self.plain(OVERFLOW.format(prompt, model.loaded_context_length),
+                              self.overflow_status)  # fmt: skip
+        users = [m for m in messages if m.get("role") == "user"]
+        words = ("echo: " + (text_of(users[-1].get("content")) if users else "")).split()
+        words += [f"[{len(images)} images]"] if images else []
+        limit = body.get("max_tokens")
+        cut = isinstance(limit, int) and 0 <= limit < len(words)
+        words = words[:limit] if cut else words
+        finish, stop = ("length", "maxPredictedTokensReached") if cut else ("stop", "eosFound")
+        n = len(words)
+        usage = {"prompt_tokens": prompt, "completion_tokens": n, "total_tokens": prompt + n}
+        base = {"id": f"chatcmpl-{next(self.ids)}", "created": int(time.time()),
+                "model": model.id, "system_fingerprint": model.id}  # fmt: skip
+        if body.get("stream"):
+            include = (body.get("stream_options") or {}).get("include_usage")
+            return sse_reply(self.chunks(base, words, finish, usage if include else None),
+                             done=self.stream_error_after is None)  # fmt: skip
+        message = {"role": "assistant", "content": " ".join(words)}
+        choice = {"index": 0, "logprobs": None, "finish_reason": finish, "message": message}
+        out = base | {"object": "chat.completion", "choices": [choice], "usage": usage}
+        if v0:
+            out |= self.extras(model, body, n, stop, time.perf_counter() - started)
+        return Reply(200, body=out)
+
+    def extras(self, model: Model, body: dict, n: int, stop: str, waited: float) -> dict:
+        stats: dict[str, Any] = {"tokens_per_second": TOKENS_PER_SECOND,
+                                 "time_to_first_token": round(0.011 + waited, 6),
+                                 "generation_time": round(n / TOKENS_PER_SECOND, 6),
+                                 "stop_reason": stop}  # fmt: skip
+        if body.get("draft_model"):
+            stats |= {"draft_model": body["draft_model"], "total_draft_tokens_count": n,
+                      "accepted_draft_tokens_count": n // 2, "rejected_draft_tokens_count":
+                      n - n // 2, "ignored_draft_tokens_count": 0}  # fmt: skip
+        fmt = model.compatibility_type
+        info = {"arch": model.arch, "quant": model.quantization, "format": fmt,
+                "context_length": model.loaded_context_length}  # fmt: skip
+        runtime = {"name": "llama.cpp-linux-x86_64-avx2" if fmt == "gguf" else "mlx-llm",
+                   "version": "1.3.0", "supported_formats": [fmt]}  # fmt: skip
+        return {"stats": stats, "model_info": info, "runtime": runtime}
+
+    def chunks(self, base: dict, words: list[str], finish: str, usage: dict | None):
+        def chunk(delta: dict, finish_reason: str | None = None) -> dict:
+            choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+            return base | {"object": "chat.completion.chunk", "choices": [choice]}
+
+        yield chunk({"role": "assistant"})
+        for i, word in enumerate(words):
+            if i == self.stream_error_after:
+                yield {"error": {"message": CRASHED, "type": "server_error"}}
+                return
+            yield chunk({"content": word if i == 0 else " " + word})
+        yield chunk({}, finish)
+        if usage is not None:
+            yield base | {"object": "chat.completion.chunk", "choices": [], "usage": usage}
