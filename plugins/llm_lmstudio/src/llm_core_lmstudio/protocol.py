@@ -53,14 +53,24 @@ class LMStudioChatStream(ChatStream):
 
     def feed(self, line: str) -> StreamEvent | None:
         """One SSE line (see :meth:`ChatStream.feed`)."""
-        if not self.parts and line.startswith("data:") and '"error"' in line:
-            try:
-                data = json.loads(line[5:])
-            except ValueError:
-                data = None
-            if isinstance(data, dict) and data.get("error"):
+        if not self.parts:
+            data = _error_payload(line)
+            if data is not None:
                 raise lmstudio_error(200, data, model=self.model, url=self.url)
         return super().feed(line)
+
+
+def _error_payload(line: str) -> dict | None:
+    """An error object in a ``data:`` line, or a plain JSON error body sent (with status 200)
+    instead of a stream: LM Studio's "Unexpected endpoint" and context-overflow answers."""
+    payload = line[5:] if line.startswith("data:") else line if line.startswith("{") else ""
+    if '"error"' not in payload:
+        return None
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and data.get("error") else None
 
 
 class LMStudioProtocol(OpenAIProtocol):
