@@ -22,8 +22,6 @@ import httpx2
 import pytest
 from support.lmstudio_emulator import LMStudioEmulator
 
-TOKEN = "sk-lm-AbCd1234:Zz9Yy8Xx7Ww6Vv5Uu4Tt"
-
 
 @pytest.fixture
 def lms() -> Iterator[LMStudioEmulator]:
