@@ -1,0 +1,92 @@
+"""The sans-IO half of fallback: which errors fall back, and one call's trail of failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_core import errors as e
+from llm_core.resilience.common import key_of, label_of
+from llm_core.resilience.observe import Observer
+from llm_core.resilience.policy import error_text
+from llm_core.types import Attempt, Health, Request, Response
+
+__all__ = ["Chain", "FallbackRun", "should_fall_back"]
+
+
+def should_fall_back(error: BaseException, on_auth_errors: bool = False) -> bool:
+    """Whether the next provider of the chain should get the request after ``error``."""
+    if isinstance(error, e.TimeoutError) and error.phase == "deadline":
+        return False
+    if isinstance(error, e.AuthenticationError):
+        return on_auth_errors
+    return isinstance(error, e.ProviderError)
+
+
+class FallbackRun:
+    """The fallback state of one call (sans-IO): which links failed, with what."""
+
+    __slots__ = ("failures", "labels", "observer", "on_auth")
+
+    def __init__(self, labels: list[str], on_auth: bool, obs: Observer) -> None:
+        self.labels, self.on_auth, self.observer = labels, on_auth, obs
+        self.failures: list[tuple[str, BaseException]] = []
+
+    def failed(self, index: int, error: e.LLMError) -> None:
+        """Record link ``index``'s failure; raise when the chain must stop or is exhausted."""
+        if not should_fall_back(error, self.on_auth):
+            raise error
+        label = self.labels[index]
+        self.failures.append((label, error))
+        if index + 1 < len(self.labels):
+            self.observer.on_fallback(label, error, self.labels[index + 1])
+            return
+        exhausted = e.FallbackExhaustedError(self.failures)
+        exhausted.attempts = self._prior_attempts()  # type: ignore[attr-defined]
+        raise exhausted from error
+
+    def answered(self, response: Response) -> Response:
+        """Fill ``response.fallbacks`` and prepend the failed links' attempts."""
+        if self.failures:
+            response.fallbacks = [Attempt(label, i, error_text(err), type(err).__name__)
+                                  for i, (label, err) in enumerate(self.failures, 1)]
+            response.attempts = self._prior_attempts() + response.attempts
+        return response
+
+    def _prior_attempts(self) -> list[Attempt]:
+        out: list[Attempt] = []
+        for label, err in self.failures:
+            out.extend(getattr(err, "attempts", None)
+                       or [Attempt(label, 1, error_text(err), type(err).__name__)])
+        return out
+
+
+
+class Chain:
+    """What the sync and async fallback adapters share: the links, labels, per-link requests."""
+
+    def __init__(self, inner: Any, config: Any, links: list[tuple[Any, Any]], settings: Any,
+                 obs: Observer) -> None:
+        self.inner = inner
+        configs = [config, *(cfg for cfg, _ in links)]
+        labels = [label_of(cfg) for cfg in configs]
+        # the same provider twice (two servers): tell them apart by URL
+        self.labels = [key_of(cfg) if labels.count(label) > 1 else label
+                       for cfg, label in zip(configs, labels, strict=True)]
+        self.links = [(self.labels[0], None, inner)]
+        self.links += [(lbl, cfg.model, a) for lbl, (cfg, a) in zip(self.labels[1:], links,
+                                                                     strict=True)]
+        self.on_auth, self.observer = settings.fallback_on_auth_errors, obs
+
+    def _run(self) -> FallbackRun:
+        return FallbackRun(self.labels, self.on_auth, self.observer)
+
+    @staticmethod
+    def _request(request: Request, model: str | None) -> Request:
+        return request if model is None or model == request.model else request.with_model(model)
+
+    def _health(self, health: Health) -> Health:
+        health.extra["fallbacks"] = [
+            {"provider": label, "cooldown": getattr(a, "cooldown_state", dict)()}
+            for label, _, a in self.links[1:]
+        ]
+        return health

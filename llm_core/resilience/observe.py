@@ -1,0 +1,233 @@
+"""Observation: calling the ``llm_core_on_*`` hooks cheaply, and the ``llm_core.observe`` plugin.
+
+:class:`Observer` calls each observation hook only when some plugin implements it (one list
+check otherwise), calls every implementation on its own, and turns an observer's exception into
+an :class:`ObserverWarning`: a broken logging or metrics plugin never breaks a request.
+
+The ``llm_core.observe`` plugin wraps each bare adapter (innermost, below retry) and reports
+every attempt: ``on_request`` before it is sent, ``on_response`` when it finished (a stream: at
+its final event), ``on_error`` when it failed. The retry layer tells it the attempt number
+through :data:`ATTEMPT`; retry, fallback and cache report ``on_retry``, ``on_fallback`` and
+``on_cache_hit`` themselves.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from contextvars import ContextVar
+from typing import Any
+
+import pluggy
+
+from llm_core.adapter import AsyncWrappingAdapter, WrappingAdapter
+from llm_core.errors import LLMError
+from llm_core.hookspecs import hookimpl
+from llm_core.resilience.common import aclosing_events, closing_events
+from llm_core.types import ModelInfo, Request, Response, StreamEvent
+
+__all__ = ["ATTEMPT", "AsyncObservingAdapter", "ObservePlugin", "Observer", "ObserverWarning",
+           "ObservingAdapter", "observer"]
+
+#: The attempt number the retry layer is on (1 outside any retry layer).
+ATTEMPT: ContextVar[int] = ContextVar("llm_core_attempt", default=1)
+
+
+class ObserverWarning(UserWarning):
+    """An observation hook implementation raised; the request went on without it."""
+
+
+class Observer:
+    """The observation hooks of one plugin manager, each called only when implemented."""
+
+    __slots__ = ("_cache_hit", "_error", "_fallback", "_request", "_response", "_retry")
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        hook = pm.hook
+        self._request = hook.llm_core_on_request
+        self._response = hook.llm_core_on_response
+        self._retry = hook.llm_core_on_retry
+        self._fallback = hook.llm_core_on_fallback
+        self._cache_hit = hook.llm_core_on_cache_hit
+        self._error = hook.llm_core_on_error
+
+    @property
+    def watching_calls(self) -> bool:
+        """True when some plugin observes requests, responses or errors."""
+        return bool(self._request.get_hookimpls() or self._response.get_hookimpls()
+                    or self._error.get_hookimpls())
+
+    def on_request(self, provider: str, model: str | None, request: Request, attempt: int) -> None:
+        """Report a request about to be sent."""
+        _emit(self._request, provider=provider, model=model, request=request, attempt=attempt)
+
+    def on_response(self, provider: str, model: str | None, response: Response) -> None:
+        """Report a finished response."""
+        _emit(self._response, provider=provider, model=model, response=response)
+
+    def on_retry(self, provider: str, model: str | None, attempt: int, error: BaseException,
+                 wait: float) -> None:
+        """Report a retry about to wait ``wait`` seconds."""
+        _emit(self._retry, provider=provider, model=model, attempt=attempt, error=error,
+              wait=wait)
+
+    def on_fallback(self, failed: str, error: BaseException, next_provider: str) -> None:
+        """Report a fallback to the next provider of the chain."""
+        _emit(self._fallback, failed=failed, error=error, next_provider=next_provider)
+
+    def on_cache_hit(self, provider: str, model: str | None, kind: str) -> None:
+        """Report a cache hit (``kind``: ``response`` or ``models``)."""
+        _emit(self._cache_hit, provider=provider, model=model, kind=kind)
+
+    def on_error(self, provider: str, model: str | None, error: BaseException) -> None:
+        """Report a failed call."""
+        _emit(self._error, provider=provider, model=model, error=error)
+
+
+def _emit(caller: Any, **kwargs: Any) -> None:
+    impls = caller.get_hookimpls()
+    if not impls:
+        return
+    if any(impl.wrapper or impl.hookwrapper for impl in impls):
+        try:  # wrappers need pluggy's own call machinery; isolate the call as a whole
+            caller(**kwargs)
+        except Exception as exc:
+            _warn(caller.name, "a wrapper", exc)
+        return
+    for impl in reversed(impls):  # pluggy's order: last registered first
+        try:
+            impl.function(*[kwargs[name] for name in impl.argnames])
+        except Exception as exc:
+            _warn(caller.name, repr(impl.plugin_name), exc)
+
+
+def _warn(hook: str, who: str, exc: Exception) -> None:
+    warnings.warn(f"observer {who} raised in {hook} ({type(exc).__name__}: {exc}); "
+                  "the request goes on without it", ObserverWarning, stacklevel=4)
+
+
+_observers: dict[int, Observer] = {}
+
+
+def observer(pm: pluggy.PluginManager | None = None) -> Observer:
+    """The Observer of ``pm`` (default: the process-wide plugin manager), built once."""
+    if pm is None:
+        from llm_core.plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+    found = _observers.get(id(pm))
+    if found is None or found._request is not pm.hook.llm_core_on_request:
+        found = _observers[id(pm)] = Observer(pm)
+    return found
+
+
+class ObservingAdapter(WrappingAdapter):
+    """Reports every call to the wrapped (bare) adapter to the observation hooks."""
+
+    def __init__(self, inner: Any, obs: Observer) -> None:
+        super().__init__(inner)
+        self.observer = obs
+
+    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        obs = self.observer
+        if not obs.watching_calls:
+            return self.inner.generate(request, deadline=deadline)
+        provider, model = self.inner.provider, self.inner.model_for(request)
+        obs.on_request(provider, model, request, ATTEMPT.get())
+        try:
+            response = self.inner.generate(request, deadline=deadline)
+        except LLMError as exc:
+            obs.on_error(provider, model, exc)
+            raise
+        obs.on_response(provider, model, response)
+        return response
+
+    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
+        if not self.observer.watching_calls:
+            return self.inner.stream(request, deadline=deadline)
+        return self._observed(request, deadline, ATTEMPT.get())
+
+    def _observed(self, request: Request, deadline: float | None, attempt: int
+                  ) -> Iterator[StreamEvent]:
+        obs, provider, model = self.observer, self.inner.provider, self.inner.model_for(request)
+        obs.on_request(provider, model, request, attempt)
+        try:
+            with closing_events(iter(self.inner.stream(request, deadline=deadline))) as events:
+                for event in events:
+                    if event.done and event.response is not None:
+                        obs.on_response(provider, model, event.response)
+                    yield event
+        except LLMError as exc:
+            obs.on_error(provider, model, exc)
+            raise
+
+    def list_models(self) -> list[ModelInfo]:
+        try:
+            return self.inner.list_models()
+        except LLMError as exc:
+            self.observer.on_error(self.inner.provider, None, exc)
+            raise
+
+
+class AsyncObservingAdapter(AsyncWrappingAdapter):
+    """The async twin of :class:`ObservingAdapter`."""
+
+    def __init__(self, inner: Any, obs: Observer) -> None:
+        super().__init__(inner)
+        self.observer = obs
+
+    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        obs = self.observer
+        if not obs.watching_calls:
+            return await self.inner.generate(request, deadline=deadline)
+        provider, model = self.inner.provider, self.inner.model_for(request)
+        obs.on_request(provider, model, request, ATTEMPT.get())
+        try:
+            response = await self.inner.generate(request, deadline=deadline)
+        except LLMError as exc:
+            obs.on_error(provider, model, exc)
+            raise
+        obs.on_response(provider, model, response)
+        return response
+
+    def stream(self, request: Request, *, deadline: float | None = None
+               ) -> AsyncIterator[StreamEvent]:
+        if not self.observer.watching_calls:
+            return self.inner.stream(request, deadline=deadline)
+        return self._observed(request, deadline, ATTEMPT.get())
+
+    async def _observed(self, request: Request, deadline: float | None, attempt: int
+                        ) -> AsyncIterator[StreamEvent]:
+        obs, provider, model = self.observer, self.inner.provider, self.inner.model_for(request)
+        obs.on_request(provider, model, request, attempt)
+        try:
+            events = aiter(self.inner.stream(request, deadline=deadline))
+            async with aclosing_events(events):
+                async for event in events:
+                    if event.done and event.response is not None:
+                        obs.on_response(provider, model, event.response)
+                    yield event
+        except LLMError as exc:
+            obs.on_error(provider, model, exc)
+            raise
+
+    async def list_models(self) -> list[ModelInfo]:
+        try:
+            return await self.inner.list_models()
+        except LLMError as exc:
+            self.observer.on_error(self.inner.provider, None, exc)
+            raise
+
+
+class ObservePlugin:
+    """``llm_core.observe``: wraps each bare adapter to report its calls (block it to stop)."""
+
+    @hookimpl(wrapper=True, trylast=True)
+    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
+                                 ) -> Any:
+        """Wrap the bare adapter that resolution built."""
+        adapter = yield
+        if adapter is None:
+            return None
+        cls = AsyncObservingAdapter if is_async else ObservingAdapter
+        return cls(adapter, observer())

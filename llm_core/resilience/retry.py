@@ -1,0 +1,234 @@
+"""The ``llm_core.retry`` plugin: retry the same provider per :class:`RetryPolicy`.
+
+It is the innermost core wrapper (``trylast``), so it retries one target before the fallback
+layer moves on. Every call gets a :class:`RetryRun` (sans-IO: the attempt trail and the
+decisions); the sync and async adapters only call, sleep and loop.
+
+- ``Response.attempts`` lists every try with its error and the wait before the next; an error
+  that gives up carries the same list as ``error.attempts``.
+- A wait never runs past the call's ``deadline``: the retry gives up at once with
+  ``TimeoutError(phase="deadline")`` raised from the last error.
+- A stream is retried only until its first event has reached the caller; a failure after that
+  raises :class:`~llm_core.errors.GenerationError` carrying the text received so far.
+
+Replace the policy by registering your own plugin under the same name, or inject the clock,
+sleep and random source for tests: ``RetryPlugin(sleep=fake.sleep, clock=fake.now, ...)``.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import anyio
+
+from llm_core.adapter import AsyncWrappingAdapter, WrappingAdapter
+from llm_core.errors import LLMError
+from llm_core.hookspecs import hookimpl
+from llm_core.resilience.common import aclosing_events, closing_events, label_of, raise_broken
+from llm_core.resilience.observe import ATTEMPT, Observer, observer
+from llm_core.resilience.policy import RetryPolicy, error_text
+from llm_core.types import Attempt, ModelInfo, Request, Response, StreamEvent
+
+__all__ = ["AsyncRetryingAdapter", "RetryPlugin", "RetryRun", "RetryingAdapter"]
+
+T = TypeVar("T")
+
+
+class RetryRun:
+    """The retry state of one call: which attempt this is, what failed, what to do next."""
+
+    __slots__ = ("attempts", "deadline", "label", "model", "observer", "policy", "provider")
+
+    def __init__(self, policy: RetryPolicy, obs: Observer, label: str, provider: str,
+                 model: str | None, deadline: float | None) -> None:
+        self.policy, self.observer, self.label = policy, obs, label
+        self.provider, self.model, self.deadline = provider, model, deadline
+        self.attempts: list[Attempt] = []
+
+    @property
+    def number(self) -> int:
+        """The attempt about to run (from 1)."""
+        return len(self.attempts) + 1
+
+    def failed(self, error: LLMError) -> float:
+        """Record a failed attempt; return the wait before the next one, or raise to give up."""
+        number = self.number
+        decision = self.policy.decide(number, error, self.deadline)
+        self.attempts.append(Attempt(self.label, number, error_text(error),
+                                     type(error).__name__, decision.wait))
+        if not decision.retry:
+            final = decision.error
+            final.attempts = error.attempts = list(self.attempts)  # type: ignore[attr-defined]
+            if final is error:
+                raise error
+            raise final from error
+        self.observer.on_retry(self.provider, self.model, number, error, decision.wait)
+        return decision.wait
+
+    def succeeded(self, response: Response) -> Response:
+        """Record the successful attempt on ``response.attempts``."""
+        self.attempts.append(Attempt(self.label, self.number))
+        response.attempts = self.attempts
+        return response
+
+
+
+class RetryingAdapter(WrappingAdapter):
+    """Retries the wrapped sync adapter per its policy."""
+
+    def __init__(self, inner: Any, policy: RetryPolicy, obs: Observer, label: str,
+                 sleep: Callable[[float], None]) -> None:
+        super().__init__(inner)
+        self.policy, self.observer, self.label, self.sleep = policy, obs, label, sleep
+
+    def _run(self, model: str | None, deadline: float | None) -> RetryRun:
+        return RetryRun(self.policy, self.observer, self.label, self.inner.provider, model,
+                        deadline)
+
+    def _retry(self, run: RetryRun, call: Callable[[], T]) -> T:
+        while True:
+            token = ATTEMPT.set(run.number)
+            try:
+                return call()
+            except LLMError as exc:
+                wait = run.failed(exc)
+            finally:
+                ATTEMPT.reset(token)
+            if wait > 0:
+                self.sleep(wait)
+
+    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        run = self._run(self.inner.model_for(request), deadline)
+        return run.succeeded(self._retry(
+            run, lambda: self.inner.generate(request, deadline=deadline)))
+
+    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
+        return self._stream(request, deadline)
+
+    def _stream(self, request: Request, deadline: float | None) -> Iterator[StreamEvent]:
+        run = self._run(self.inner.model_for(request), deadline)
+
+        def first_event() -> tuple[Iterator[StreamEvent], StreamEvent | None]:
+            events = iter(self.inner.stream(request, deadline=deadline))
+            try:
+                return events, next(events, None)
+            except BaseException:
+                getattr(events, "close", lambda: None)()
+                raise
+
+        events, first = self._retry(run, first_event)
+        if first is None:
+            return
+        with closing_events(events):
+            parts = [first.text]
+            if first.done and first.response is not None:
+                run.succeeded(first.response)
+            yield first
+            try:
+                for event in events:
+                    if event.done and event.response is not None:
+                        run.succeeded(event.response)
+                    else:
+                        parts.append(event.text)
+                    yield event
+            except LLMError as exc:
+                raise_broken(exc, parts)
+
+    def list_models(self) -> list[ModelInfo]:
+        return self._retry(self._run(None, None), self.inner.list_models)
+
+
+class AsyncRetryingAdapter(AsyncWrappingAdapter):
+    """The async twin of :class:`RetryingAdapter`."""
+
+    def __init__(self, inner: Any, policy: RetryPolicy, obs: Observer, label: str,
+                 sleep: Callable[[float], Awaitable[None]]) -> None:
+        super().__init__(inner)
+        self.policy, self.observer, self.label, self.sleep = policy, obs, label, sleep
+
+    def _run(self, model: str | None, deadline: float | None) -> RetryRun:
+        return RetryRun(self.policy, self.observer, self.label, self.inner.provider, model,
+                        deadline)
+
+    async def _retry(self, run: RetryRun, call: Callable[[], Awaitable[T]]) -> T:
+        while True:
+            token = ATTEMPT.set(run.number)
+            try:
+                return await call()
+            except LLMError as exc:
+                wait = run.failed(exc)
+            finally:
+                ATTEMPT.reset(token)
+            if wait > 0:
+                await self.sleep(wait)
+
+    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        run = self._run(self.inner.model_for(request), deadline)
+        return run.succeeded(await self._retry(
+            run, lambda: self.inner.generate(request, deadline=deadline)))
+
+    def stream(self, request: Request, *, deadline: float | None = None
+               ) -> AsyncIterator[StreamEvent]:
+        return self._stream(request, deadline)
+
+    async def _stream(self, request: Request, deadline: float | None
+                      ) -> AsyncIterator[StreamEvent]:
+        run = self._run(self.inner.model_for(request), deadline)
+
+        async def first_event() -> tuple[AsyncIterator[StreamEvent], StreamEvent | None]:
+            events = aiter(self.inner.stream(request, deadline=deadline))
+            try:
+                return events, await anext(events, None)
+            except BaseException:
+                aclose = getattr(events, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+                raise
+
+        events, first = await self._retry(run, first_event)
+        if first is None:
+            return
+        async with aclosing_events(events):
+            parts = [first.text]
+            if first.done and first.response is not None:
+                run.succeeded(first.response)
+            yield first
+            try:
+                async for event in events:
+                    if event.done and event.response is not None:
+                        run.succeeded(event.response)
+                    else:
+                        parts.append(event.text)
+                    yield event
+            except LLMError as exc:
+                raise_broken(exc, parts)
+
+    async def list_models(self) -> list[ModelInfo]:
+        return await self._retry(self._run(None, None), self.inner.list_models)
+
+
+class RetryPlugin:
+    """``llm_core.retry``: wraps every resolved adapter (primary and each fallback link)."""
+
+    def __init__(self, *, sleep: Callable[[float], None] = time.sleep,
+                 async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+                 clock: Callable[[], float] = time.monotonic,
+                 random: Callable[[], float] = _random.random) -> None:
+        """Real sleeping and time by default; tests inject fakes."""
+        self.sleep, self.async_sleep, self.clock, self.random = sleep, async_sleep, clock, random
+
+    @hookimpl(wrapper=True, trylast=True)
+    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
+                                 ) -> Any:
+        """Wrap the adapter below in a retrying one built from ``settings.retry``."""
+        adapter = yield
+        if adapter is None:
+            return None
+        policy = RetryPolicy.from_settings(settings.retry, clock=self.clock, random=self.random)
+        if is_async:
+            return AsyncRetryingAdapter(adapter, policy, observer(), label_of(config),
+                                        self.async_sleep)
+        return RetryingAdapter(adapter, policy, observer(), label_of(config), self.sleep)
