@@ -31,7 +31,8 @@ def test_list_models_shows_type_state_and_details(lms) -> None:
 
 
 def test_jit_load_shows_in_list_models_and_auto_evicts(lms) -> None:
-    with Client("lmstudio", base_url=lms.url) as client:
+    live = {"models_ttl": 0}  # the core caches model lists for 60 s by default
+    with Client("lmstudio", base_url=lms.url, cache=live) as client:
         client.generate("Hi", model=LLM, options={"ttl": 120})
         assert {m.id for m in client.list_models() if m.loaded} == {LLM}
         client.generate("Hi", model=VLM)

@@ -20,8 +20,9 @@ from support.lmstudio_emulator import (
     UNEXPECTED,
 )
 
-from llm_core import Client, Request, Response, errors
+from llm_core import ProviderConfig, Request, Response, errors
 from llm_core.plugins import get_provider
+from llm_core_lmstudio.adapter import LMStudioAdapter
 from llm_core_lmstudio.errors import is_unexpected_endpoint, lmstudio_error
 from llm_core_lmstudio.native import apply_stats, parse_native_models, stats_metrics
 from llm_core_lmstudio.protocol import LMStudioChatStream
@@ -160,7 +161,7 @@ def test_an_error_in_the_stream_before_any_text_is_typed() -> None:
 
 
 def _adapter(**kwargs):
-    return Client("lmstudio", **kwargs).adapter
+    return LMStudioAdapter(ProviderConfig(provider="lmstudio", **kwargs))
 
 
 def test_options_are_validated_and_sent() -> None:
