@@ -141,7 +141,7 @@ class OllamaAdapter(OllamaProtocol, SyncHTTP, Adapter):
         started = time.perf_counter()
         try:
             banner = self._get_text("/")
-            version = self.request_json("GET", "/api/version")
+            version = self.request_json("GET", "/api/version") if self.is_ollama(banner) else None
         except Exception as exc:
             return self.health_from(None, None, exc, time.perf_counter() - started)
         return self.health_from(banner, version, None, time.perf_counter() - started)

@@ -140,7 +140,9 @@ class AsyncOllamaAdapter(OllamaProtocol, AsyncHTTP, AsyncAdapter):
         started = time.perf_counter()
         try:
             banner = await self._get_text("/")
-            version = await self.request_json("GET", "/api/version")
+            version = (
+                await self.request_json("GET", "/api/version") if self.is_ollama(banner) else None
+            )
         except Exception as exc:
             return self.health_from(None, None, exc, time.perf_counter() - started)
         return self.health_from(banner, version, None, time.perf_counter() - started)

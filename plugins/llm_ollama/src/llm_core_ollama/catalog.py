@@ -38,7 +38,7 @@ def _shape_error(what: str) -> e.InvalidResponseError:
 
 
 def _models(data: Any, endpoint: str) -> list[dict[str, Any]]:
-    if not isinstance(data, dict) or not isinstance(data.get("models", []), list | type(None)):
+    if not isinstance(data, dict) or not isinstance(data.get("models", 0), list | type(None)):
         raise _shape_error(f"{endpoint} has no models list")
     return [m for m in data.get("models") or () if isinstance(m, dict) and m.get("name")]
 

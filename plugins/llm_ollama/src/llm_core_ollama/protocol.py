@@ -148,6 +148,11 @@ class OllamaProtocol(HTTPBase):
 
     # ------------------------------------------------------------------ health
 
+    @staticmethod
+    def is_ollama(banner: str | None) -> bool:
+        """Whether ``GET /`` answered with Ollama's banner (``Ollama is running``)."""
+        return banner is not None and "ollama is running" in banner.lower()
+
     def health_from(
         self, banner: str | None, version: Any, error: BaseException | None, latency: float
     ) -> Health:
@@ -164,7 +169,7 @@ class OllamaProtocol(HTTPBase):
                 url=url,
                 extra={"hint": hint} if hint else {},
             )
-        if banner is None or "ollama is running" not in banner.lower():
+        if not self.is_ollama(banner):
             return Health(
                 False,
                 self.provider,
