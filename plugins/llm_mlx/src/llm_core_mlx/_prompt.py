@@ -61,7 +61,7 @@ def _convert(index: int, message: Message, images: list[Any]) -> dict[str, Any]:
         return out
     if message.role != "user":
         raise ValidationError(
-            f"messages[{index}] is a {message.role} message with images; mlx-vlm reads "
+            f"messages[{index}] has role {message.role!r} and images; mlx-vlm reads "
             "images only from user messages",
             provider=_PROVIDER,
             hint="Move the images into a user message.",

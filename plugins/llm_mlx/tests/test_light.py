@@ -1,0 +1,116 @@
+"""The plugin registers lightly, validates options and models, and cuts stop strings (no mlx)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import llm_core
+from llm_core.errors import ConfigurationError, ValidationError
+from llm_core.plugins import get_command_specs, get_provider
+from llm_core_mlx._prompt import check_images
+from llm_core_mlx._stops import StopScanner
+
+
+def test_importing_the_plugin_and_adapter_does_not_import_mlx() -> None:
+    code = (
+        "import sys, llm_core; from llm_core.plugins import get_provider\n"
+        "spec = get_provider('mlx'); spec.adapter_class(False); spec.adapter_class(True)\n"
+        "import llm_core_mlx.plugin, llm_core_mlx.demo, llm_core_mlx.options\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'mlx', 'mlx_vlm', 'transformers', 'PIL'}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LLM_CORE_PLUGINS"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_provider_and_demo_command_are_registered() -> None:
+    spec = get_provider("mlx")
+    assert spec.plugin == "mlx"
+    assert "mlx-vlm" in spec.description
+    assert "mlx-demo" in get_command_specs()
+
+
+def test_unknown_and_invalid_options_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="unknown option 'num_ctx'") as info:
+        llm_core.Client("mlx", model="m", options={"num_ctx": 4096})
+    assert "max_loaded_models" in (info.value.hint or "")
+    with pytest.raises(ConfigurationError, match="max_loaded_models"):
+        llm_core.Client("mlx", model="m", options={"max_loaded_models": 0})
+
+
+def test_a_request_option_is_validated_too() -> None:
+    with llm_core.Client("mlx", model="m") as client, pytest.raises(ValidationError, match="top_k"):
+        client.generate("hi", options={"top_k": -1})
+
+
+def test_no_model_anywhere_says_how_to_name_one() -> None:
+    with llm_core.Client("mlx") as client, pytest.raises(ConfigurationError) as info:
+        client.generate("hi")
+    assert "VISION_MODEL" in (info.value.hint or "")
+
+
+def test_response_format_and_tools_are_refused_not_ignored() -> None:
+    with llm_core.Client("mlx", model="m") as client:
+        with pytest.raises(ValidationError, match="response_format"):
+            client.generate("hi", response_format={"type": "object"})
+        with pytest.raises(ValidationError, match="tools"):
+            client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
+
+
+def test_images_in_an_assistant_message_are_refused(pictures) -> None:
+    messages = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "look", "images": [str(pictures["red"])]},
+        {"role": "user", "content": "what was that?"},
+    ]
+    with llm_core.Client("mlx", model="m") as client:
+        with pytest.raises(ValidationError, match=r"messages\[1\] has role 'assistant' and images"):
+            client.generate(messages)
+
+
+def test_an_undecodable_image_is_a_validation_error() -> None:
+    with llm_core.Client("mlx", model="m") as client:
+        with pytest.raises(ValidationError, match="not a PNG"):
+            client.generate("describe", images=[b"definitely not an image"])
+        truncated = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+        with pytest.raises(ValidationError, match="cannot decode image"):
+            client.generate("describe", images=[truncated])
+
+
+def test_image_capability_checks() -> None:
+    pytest.importorskip("mlx_vlm", reason="mlx-vlm's model tables decide")
+    check_images("tiny", "qwen2_vl", 3)  # multi-image VLM: fine
+    check_images("text", "llama", 0)  # text-only model, no image: fine
+    with pytest.raises(ValidationError, match="text-only model and cannot take images"):
+        check_images("text", "llama", 1)
+    with pytest.raises(ValidationError, match="takes one image per request, got 2"):
+        check_images("pg", "paligemma", 2)
+    check_images("pg", "paligemma", 1)
+
+
+@pytest.mark.parametrize(
+    ("stops", "chunks", "emitted", "stopped"),
+    [
+        (None, ["ab", "cd"], "abcd", False),
+        (["STOP"], ["hello ST", "OP world"], "hello ", True),
+        (["STOP"], ["hello ST", "ar"], "hello STar", False),
+        (["\n\n", "END"], ["a\n", "\nb"], "a", True),
+        (["xyz"], ["x", "y", "q"], "xyq", False),
+        (["aa"], ["baaa"], "b", True),
+        (["ab", "b"], ["cab"], "c", True),
+    ],
+)
+def test_stop_scanner(stops, chunks, emitted, stopped) -> None:
+    scanner = StopScanner(stops)
+    out = "".join(scanner.feed(chunk) for chunk in chunks)
+    out += scanner.flush()
+    assert (out, scanner.stopped) == (emitted, stopped)
+    if stopped:
+        assert scanner.feed("more") == ""
