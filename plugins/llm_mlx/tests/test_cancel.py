@@ -30,7 +30,8 @@ def _finished_run(client):
 
 def _assert_stopped_promptly(run) -> None:
     assert run.finish_reason == "cancelled"
-    assert run.cancelled_at is not None and run.generated_tokens < LONG
+    assert run.cancelled_at is not None
+    assert run.generated_tokens < LONG
     assert run.tokens_after_cancel <= 2, run
 
 
@@ -101,7 +102,8 @@ async def test_a_request_cancelled_while_queued_never_runs(tiny_vlm: Path, monke
             with pytest.raises(asyncio.CancelledError):
                 await task
         await client.generate("third", max_tokens=2)
-    assert len(started) == 2 and "second" not in "".join(started)
+    assert len(started) == 2
+    assert "second" not in "".join(started)
 
 
 def test_a_total_deadline_stops_a_long_generation(tiny_vlm: Path) -> None:

@@ -113,4 +113,5 @@ def test_sync_and_async_callers_at_once(tiny_vlm: Path, client, baselines) -> No
         async_results = asyncio.run(async_side())
         sync_results = [f.result().content for f in sync_side]
     expected = [baselines[p] for p in PROMPTS]
-    assert async_results == expected and sync_results == expected
+    assert async_results == expected
+    assert sync_results == expected

@@ -33,8 +33,10 @@ def test_metrics(client) -> None:
         assert m["generation_tokens_per_second"] > 0
         assert 0 < m["peak_memory_gb"] < 64
         assert 0 < response.time_to_first_token == m["time_to_first_token"] <= response.latency
-    assert first.metrics["load_seconds"] > 0 and first.raw["loaded"] is True
-    assert second.metrics["load_seconds"] == 0 and second.raw["loaded"] is False
+    assert first.metrics["load_seconds"] > 0
+    assert first.raw["loaded"] is True
+    assert second.metrics["load_seconds"] == 0
+    assert second.raw["loaded"] is False
     assert first.raw["model_type"] == "qwen2_vl"
 
 
@@ -53,8 +55,10 @@ def test_stream_equals_generate(client) -> None:
     assert len(chunks) > 3
     assert "".join(chunks) == full.content
     response = stream.response
-    assert response is not None and response.content == full.content
-    assert response.finish_reason == "length" and response.usage.completion_tokens == 40
+    assert response is not None
+    assert response.content == full.content
+    assert response.finish_reason == "length"
+    assert response.usage.completion_tokens == 40
     assert response.time_to_first_token is not None
 
 
@@ -67,7 +71,8 @@ def test_stop_strings_cut_generate_and_stream(client) -> None:
     assert response.usage.completion_tokens < 40
     with client.stream("Describe the weather.", max_tokens=40, stop=stop) as stream:
         streamed = "".join(stream.text_chunks())
-    assert streamed == cut and stream.response.finish_reason == "stop"
+    assert streamed == cut
+    assert stream.response.finish_reason == "stop"
 
 
 def test_multi_turn_with_system_message(client, readable) -> None:
@@ -111,7 +116,8 @@ def test_mlx_is_the_default_provider(tiny_vlm: Path, monkeypatch) -> None:
 async def test_async_generate_and_stream(tiny_vlm: Path, readable) -> None:
     async with AsyncClient("mlx", model=str(tiny_vlm)) as client:
         response = await client.generate("Tell me a story.", max_tokens=30)
-        assert readable(response.content) and response.finish_reason == "length"
+        assert readable(response.content)
+        assert response.finish_reason == "length"
         chunks = [c async for c in client.stream("Tell me a story.", max_tokens=30).text_chunks()]
         assert "".join(chunks) == response.content
 

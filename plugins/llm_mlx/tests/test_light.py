@@ -70,9 +70,9 @@ def test_images_in_an_assistant_message_are_refused(pictures) -> None:
         {"role": "assistant", "content": "look", "images": [str(pictures["red"])]},
         {"role": "user", "content": "what was that?"},
     ]
-    with llm_core.Client("mlx", model="m") as client:
-        with pytest.raises(ValidationError, match=r"messages\[1\] has role 'assistant' and images"):
-            client.generate(messages)
+    expected = r"messages\[1\] has role 'assistant' and images"
+    with llm_core.Client("mlx", model="m") as c, pytest.raises(ValidationError, match=expected):
+        c.generate(messages)
 
 
 def test_an_undecodable_image_is_a_validation_error() -> None:
