@@ -16,7 +16,7 @@ from importlib import metadata
 
 import pluggy
 
-from llm_core import hookspecs
+from llm_core import discovery, hookspecs
 from llm_core.errors import ConfigurationError
 from llm_core.registry import CommandRegistrar, CommandSpec, ProviderRegistrar, ProviderSpec
 
@@ -105,7 +105,7 @@ def _register_builtins(pm: pluggy.PluginManager) -> None:
 def _load_entry_points(pm: pluggy.PluginManager) -> None:
     allow = os.environ.get(ALLOWLIST_ENV)
     allowed = None if allow is None else {p.strip() for p in allow.split(",") if p.strip()}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for ep in discovery.entry_points(ENTRY_POINT_GROUP):
         if allowed is not None and ep.name not in allowed:
             continue
         if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
