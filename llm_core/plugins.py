@@ -64,6 +64,17 @@ class PluginInfo:
         return self.error is not None
 
 
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, minus the static lookup of dunder names when a plugin registers."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        # A hook implementation is never a dunder; pluggy looks every attribute up with
+        # inspect.getattr_static, and an instance carries ~25 dunders from ``object``.
+        if name.startswith("__"):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 _lock = threading.RLock()
 _pm: pluggy.PluginManager | None = None
 _dists: dict[str, tuple[str, str]] = {}
@@ -76,7 +87,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     if _pm is None:
         with _lock:
             if _pm is None:
-                pm = pluggy.PluginManager("llm_core")
+                pm = _PluginManager("llm_core")
                 pm.add_hookspecs(hookspecs)
                 _register_builtins(pm)
                 _load_entry_points(pm)
