@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core import errors as e
-from llm_core.resilience.common import key_of, label_of
+from llm_core.resilience.common import label_of
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.policy import error_text
 from llm_core.types import Attempt, Health, Request, Response
@@ -67,14 +67,9 @@ class Chain:
     def __init__(self, inner: Any, config: Any, links: list[tuple[Any, Any]], settings: Any,
                  obs: Observer) -> None:
         self.inner = inner
-        configs = [config, *(cfg for cfg, _ in links)]
-        labels = [label_of(cfg) for cfg in configs]
-        # the same provider twice (two servers): tell them apart by URL
-        self.labels = [key_of(cfg) if labels.count(label) > 1 else label
-                       for cfg, label in zip(configs, labels, strict=True)]
-        self.links = [(self.labels[0], None, inner)]
-        self.links += [(lbl, cfg.model, a) for lbl, (cfg, a) in zip(self.labels[1:], links,
-                                                                     strict=True)]
+        self.links = [(label_of(config), None, inner)]
+        self.links += [(label_of(cfg), cfg.model, adapter) for cfg, adapter in links]
+        self.labels = [label for label, _, _ in self.links]
         self.on_auth, self.observer = settings.fallback_on_auth_errors, obs
 
     def _run(self) -> FallbackRun:

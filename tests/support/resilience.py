@@ -1,0 +1,265 @@
+"""Helpers for the resilience tests: fake time in the core's plugins, a scripted in-process
+provider, an observer that records every hook, and an open-socket counter."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+import llm_core
+from llm_core import errors as e
+from llm_core.adapter import Adapter, AsyncAdapter
+from llm_core.plugins import get_plugin_manager, reset_plugin_manager
+from llm_core.resilience.cooldown import CooldownRegistry
+from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
+
+from .fake_clock import FakeClock
+
+
+def install_fake_time(monkeypatch: pytest.MonkeyPatch, random: float = 1.0) -> FakeClock:
+    """Fake sleep/clock/random in the registered retry plugin and a fresh cooldown registry on
+    the same clock (so tests never share breaker state). Affects clients created afterwards."""
+    clock = FakeClock()
+    pm = get_plugin_manager()
+    retry = pm.get_plugin("llm_core.retry")
+    for name, value in (("sleep", clock.sleep), ("async_sleep", clock.async_sleep),
+                        ("clock", clock.now), ("random", lambda: random)):
+        monkeypatch.setattr(retry, name, value)
+    monkeypatch.setattr(pm.get_plugin("llm_core.cooldown"), "registry",
+                        CooldownRegistry(clock=clock.now))
+    return clock
+
+
+def open_sockets() -> int:
+    """Sockets this process holds open (Linux: /proc/self/fd)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                count += 1
+        except OSError:
+            pass
+    return count
+
+
+# ------------------------------------------------------------------ a scripted provider
+
+
+@dataclass
+class Step:
+    """One call's behaviour: answer ``text`` (a stream sends it word by word); ``error`` raises,
+    before anything when ``after`` is None, else after ``after`` stream events."""
+
+    text: str = "ok"
+    error: BaseException | None = None
+    after: int | None = None
+
+
+@dataclass
+class Script:
+    steps: deque[Step] = field(default_factory=deque)
+    calls: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    models_error: BaseException | None = None
+
+    def next(self, kind: str) -> Step:
+        with self.lock:
+            self.calls.append(kind)
+            return self.steps.popleft() if self.steps else Step()
+
+
+SCRIPTS: dict[str, Script] = {}
+
+
+def script(name: str, *steps: Step | BaseException | str) -> Script:
+    """The script of provider URL ``http://name``: errors and texts are shorthand Steps."""
+    s = SCRIPTS[name] = Script()
+    for step in steps:
+        if isinstance(step, BaseException):
+            step = Step(error=step)
+        elif isinstance(step, str):
+            step = Step(text=step)
+        s.steps.append(step)
+    return s
+
+
+class _Scripted:
+    provider = "scripted"
+
+    def _script(self) -> Script:
+        return SCRIPTS[self.config.base_url.removeprefix("http://")]
+
+    def _answer(self, request: Request, step: Step) -> Response:
+        model = self.model_for(request) or "m"
+        return Response(step.text, model, self.provider, finish_reason="stop")
+
+    def _events(self, request: Request, step: Step) -> Iterator[StreamEvent]:
+        words = step.text.split(" ")
+        for i, word in enumerate(words):
+            if step.error is not None and step.after == i:
+                raise step.error
+            yield StreamEvent(word if i == 0 else " " + word)
+        if step.error is not None and step.after is not None:
+            raise step.error
+        yield StreamEvent(done=True, response=self._answer(request, step))
+
+    def _models(self) -> list[ModelInfo]:
+        script = self._script()
+        script.calls.append("models")
+        if script.models_error is not None:
+            raise script.models_error
+        return [ModelInfo("m", self.provider)]
+
+
+class ScriptedAdapter(_Scripted, Adapter):
+    """A sync provider that follows its script."""
+
+    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        step = self._script().next("generate")
+        if step.error is not None:
+            raise step.error
+        return self._answer(request, step)
+
+    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
+        step = self._script().next("stream")
+        if step.error is not None and step.after is None:
+            raise step.error
+        return self._events(request, step)
+
+    def list_models(self) -> list[ModelInfo]:
+        return self._models()
+
+    def health_check(self) -> Health:
+        return Health(True, self.provider)
+
+
+class AsyncScriptedAdapter(_Scripted, AsyncAdapter):
+    """The async twin of ScriptedAdapter."""
+
+    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        await anyio.lowlevel.checkpoint()
+        step = self._script().next("generate")
+        if step.error is not None:
+            raise step.error
+        return self._answer(request, step)
+
+    def stream(self, request: Request, *, deadline: float | None = None
+               ) -> AsyncIterator[StreamEvent]:
+        step = self._script().next("stream")
+        if step.error is not None and step.after is None:
+            raise step.error
+        return self._aevents(request, step)
+
+    async def _aevents(self, request: Request, step: Step) -> AsyncIterator[StreamEvent]:
+        for event in self._events(request, step):
+            await anyio.lowlevel.checkpoint()
+            yield event
+
+    async def list_models(self) -> list[ModelInfo]:
+        await anyio.lowlevel.checkpoint()
+        return self._models()
+
+    async def health_check(self) -> Health:
+        return Health(True, self.provider)
+
+
+class ScriptedPlugin:
+    @llm_core.hookimpl
+    def llm_core_register_providers(self, register: Any) -> None:
+        register("scripted", adapter=ScriptedAdapter, async_adapter=AsyncScriptedAdapter,
+                 description="scripted test provider")
+
+
+class Recorder:
+    """Records every observation hook call as (hook, details...)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def of(self, kind: str) -> list[tuple]:
+        return [ev for ev in self.events if ev[0] == kind]
+
+    @llm_core.hookimpl
+    def llm_core_on_request(self, provider: str, model: str | None, attempt: int) -> None:
+        self.events.append(("request", provider, attempt))
+
+    @llm_core.hookimpl
+    def llm_core_on_response(self, provider: str, response: Response) -> None:
+        self.events.append(("response", provider, response.content))
+
+    @llm_core.hookimpl
+    def llm_core_on_retry(self, provider: str, attempt: int, error: BaseException,
+                          wait: float) -> None:
+        self.events.append(("retry", provider, attempt, type(error).__name__, wait))
+
+    @llm_core.hookimpl
+    def llm_core_on_fallback(self, failed: str, error: BaseException, next_provider: str) -> None:
+        self.events.append(("fallback", failed, type(error).__name__, next_provider))
+
+    @llm_core.hookimpl
+    def llm_core_on_cache_hit(self, provider: str, model: str | None, kind: str) -> None:
+        self.events.append(("cache_hit", provider, kind))
+
+    @llm_core.hookimpl
+    def llm_core_on_error(self, provider: str, error: BaseException) -> None:
+        self.events.append(("error", provider, type(error).__name__))
+
+
+@dataclass
+class Env:
+    pm: Any
+    recorder: Recorder
+    clock: FakeClock
+
+
+@contextmanager
+def resilience_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+    """A fresh plugin manager with the scripted provider, a Recorder and fake time; the
+    manager is rebuilt afterwards so blocked or replaced plugins do not leak."""
+    reset_plugin_manager()
+    pm = get_plugin_manager()
+    pm.register(ScriptedPlugin(), name="test.scripted")
+    recorder = Recorder()
+    pm.register(recorder, name="test.recorder")
+    try:
+        yield Env(pm, recorder, install_fake_time(monkeypatch))
+    finally:
+        SCRIPTS.clear()
+        reset_plugin_manager()
+
+
+MODES = ["sync", "async", "stream", "astream"]
+
+
+def ask(mode: str, prompt: Any = "hi", client_kwargs: dict | None = None, **fields: Any
+        ) -> Response:
+    """One request through a new Client/AsyncClient on provider ``scripted``, in ``mode``:
+    generate or a stream consumed to its end (the stream's final Response is returned)."""
+    kwargs = {"base_url": "http://a", **(client_kwargs or {})}
+    if mode in ("sync", "stream"):
+        with llm_core.Client("scripted", **kwargs) as client:
+            if mode == "sync":
+                return client.generate(prompt, **fields)
+            return client.stream(prompt, **fields).until_done()
+
+    async def main() -> Response:
+        async with llm_core.AsyncClient("scripted", **kwargs) as client:
+            if mode == "async":
+                return await client.generate(prompt, **fields)
+            return await client.stream(prompt, **fields).until_done()
+
+    return anyio.run(main)
+
+
+__all__ = ["AsyncScriptedAdapter", "FakeClock", "Recorder", "SCRIPTS", "ScriptedAdapter",
+           "ScriptedPlugin", "Step", "ask", "e", "install_fake_time", "open_sockets",
+           "resilience_env", "script"]
