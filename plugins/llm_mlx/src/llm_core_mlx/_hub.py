@@ -131,7 +131,7 @@ def _download(repo_id: str, revision: str | None) -> Path:
         RevisionNotFoundError,
     )
 
-    announce(f"downloading {repo_id} from the Hugging Face Hub (first use) ...")
+    announce(f"{repo_id} is not in the local cache; downloading it from the Hugging Face Hub")
     try:
         folder = snapshot_download(
             repo_id,

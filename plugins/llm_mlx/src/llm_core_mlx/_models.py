@@ -8,6 +8,7 @@ reference to it, runs ``gc.collect()`` and ``mx.clear_cache()`` so the memory re
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -59,17 +60,16 @@ class ModelCache:
                 revision=revision,
                 download=options.get("download", True),
             )
+        max_count = options.get("max_loaded_models", 1)
         entry = self._by_path.get(path)
         loaded = entry is None
         if entry is None:
-            self._evict(max(0, options.get("max_loaded_models", 1) - 1), None, keep=None)
+            self._evict(max(0, max_count - 1), None, keep=None)  # make room first
             entry = _load(name, path)
             self._by_path[path] = entry
-            self._evict(
-                options.get("max_loaded_models", 1), options.get("max_memory_gb"), keep=entry
-            )
-        self._aliases[(name, revision)] = path
         self._by_path.move_to_end(path)
+        self._evict(max_count, options.get("max_memory_gb"), keep=entry)
+        self._aliases[(name, revision)] = path
         entry.uses += 1
         return entry, loaded
 
@@ -104,10 +104,36 @@ def _free_memory() -> None:
     mx.clear_cache()
 
 
+def _check_architecture(name: str, path: Path) -> None:
+    """Refuse an architecture mlx-vlm does not know before reading gigabytes of weights."""
+    from ._discovery import supported_model_type
+
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(
+            f"model {name!r} has an unreadable config.json: {exc}",
+            provider=_PROVIDER,
+            model=name,
+            hint="Download the model again.",
+        ) from None
+    custom = not isinstance(config, dict) or bool(config.get("model_file"))  # mlx-vlm decides
+    if not custom and not supported_model_type(config)[0]:
+        raise ModelNotFoundError(
+            f"mlx-vlm cannot load model {name!r}: model_type "
+            f"{config.get('model_type')!r} is not supported by this mlx-vlm version",
+            provider=_PROVIDER,
+            model=name,
+            hint="Use a model converted for MLX (e.g. from mlx-community/); upgrading "
+            "mlx-vlm may add the architecture.",
+        )
+
+
 def _load(name: str, path: Path) -> LoadedModel:
     import mlx_vlm
     from mlx.utils import tree_flatten
 
+    _check_architecture(name, path)
     started = time.perf_counter()
     try:
         model, processor = mlx_vlm.load(str(path))
@@ -132,6 +158,7 @@ def _load(name: str, path: Path) -> LoadedModel:
             f"mlx-vlm failed to load model {name!r}: {type(exc).__name__}: {exc}",
             provider=_PROVIDER,
             model=name,
+            hint="The weights may be damaged: download the model again.",
         ) from None
     seconds = time.perf_counter() - started
     size = sum(v.nbytes for _, v in tree_flatten(model.parameters()))

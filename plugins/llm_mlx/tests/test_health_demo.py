@@ -1,0 +1,79 @@
+"""health_check reports MLX, device and memory; the demo runs the main job offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("mlx_vlm", reason="mlx-vlm runs the model (pip install 'mlx-vlm[cpu]')")
+
+from llm_core import AsyncClient, Client
+from llm_core.cli import main as cli_main
+from llm_core_mlx import demo
+
+pytestmark = pytest.mark.engine
+
+
+def test_health_reports_device_and_memory(tiny_vlm: Path) -> None:
+    with Client("mlx", model=str(tiny_vlm)) as client:
+        before = client.health_check()
+        client.generate("Hi", max_tokens=2)
+        after = client.health_check()
+    assert before.ok
+    assert before.provider == "mlx"
+    assert before.extra["backend"] in {"CPU", "Metal", "CUDA"}
+    assert before.extra["mlx_vlm_version"] == before.version
+    assert before.extra["system_memory_gb"] > 0
+    assert before.extra["loaded_models"] == []
+    assert after.extra["loaded_models"] == [str(tiny_vlm)]
+    assert after.extra["loaded_weights_gb"] > 0
+    assert after.extra["active_memory_gb"] > 0
+    assert before.extra["backend"] in after.detail
+
+
+@pytest.mark.anyio
+async def test_async_health_and_models(tiny_vlm: Path) -> None:
+    async with AsyncClient(
+        "mlx", model=str(tiny_vlm), options={"model_dirs": [str(tiny_vlm)]}
+    ) as c:
+        health = await c.health_check()
+        models = await c.list_models()
+    assert health.ok
+    assert [m.id for m in models] == [str(tiny_vlm)]
+
+
+def test_demo_command_with_the_tiny_model(tmp_path: Path, capsys) -> None:
+    code = cli_main(["mlx-demo", "--tiny", "--tiny-dir", str(tmp_path / "t"), "--max-tokens", "8"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "NOISE" in err
+    assert "VISION_MODEL=" in err  # says how to point it at a real model
+    assert out.strip()  # the (noise) description
+    assert "8 generated (length)" in err
+
+
+def test_demo_offline_falls_back_to_the_tiny_model(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    assert demo.main(["--max-tokens", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "NOISE" in err
+    assert (tmp_path / "cache" / "llm-core" / "tiny-qwen2-vl" / "config.json").is_file()
+
+
+def test_demo_with_a_named_model_and_image(tiny_vlm: Path, tmp_path: Path, capsys) -> None:
+    picture = demo.draw_picture(tmp_path / "scene.png")
+    code = demo.main(["--model", str(tiny_vlm), "--image", str(picture), "--max-tokens", "4"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "NOISE" not in err
+    assert f"model: {tiny_vlm}" in err
+
+
+def test_demo_reports_a_missing_model_in_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    assert demo.main(["--model", "org/not-downloaded", "--max-tokens", "4"]) == 1
+    err = capsys.readouterr().err
+    assert "error: ModelNotFoundError" in err
+    assert "hf download org/not-downloaded" in err
