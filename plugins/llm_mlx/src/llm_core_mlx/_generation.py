@@ -98,7 +98,7 @@ def run_generation(
     )
     try:
         for result in stream:
-            if result.is_draft:
+            if getattr(result, "is_draft", False):  # diffusion models' drafts
                 continue
             last = result
             job.progress = result.generation_tokens

@@ -26,12 +26,12 @@ REAL_MODEL = "mlx-community/Qwen2-VL-2B-Instruct-4bit"
 REAL_MODEL_SIZE = "2B parameters, 4-bit, about 1.3 GB to download"
 PROMPT = "Describe this picture in one or two sentences."
 _NOISE = (
-    "NOTE: no real model is available (the Hugging Face Hub is not reachable and none is\n"
-    "cached), so this demo runs a tiny random-weight Qwen2-VL built offline (under 1 MB).\n"
-    "Its output is NOISE, not a description; it shows that the whole pipeline runs.\n"
-    f"For a real answer: run with hub access (downloads {REAL_MODEL}, {REAL_MODEL_SIZE}),\n"
-    "or point it at a model: VISION_MODEL=org/model-or-folder python -m llm_core_mlx.demo\n"
-    "(or --model PATH_OR_ID)."
+    "NOTE: this runs a tiny random-weight Qwen2-VL built offline (under 1 MB){why}.\n"
+    "Its output is NOISE, not a description: it shows that the whole pipeline runs (chat\n"
+    "template, image processor, vision tower, generation), not that it sees.\n"
+    f"For a real answer: run with hub access (downloads {REAL_MODEL},\n"
+    f"{REAL_MODEL_SIZE}), or point it at a model:\n"
+    "  VISION_MODEL=org/model-or-folder python -m llm_core_mlx.demo   (or --model ID_OR_PATH)"
 )
 
 
@@ -107,7 +107,13 @@ def run(args: argparse.Namespace) -> int:
 
     model, tiny = choose_model(args)
     if tiny:
-        print(_NOISE, file=sys.stderr)
+        why = (
+            " because --tiny was given"
+            if args.tiny
+            else ": no real model is cached and the Hugging Face Hub is not reachable "
+            "(or HF_HUB_OFFLINE is set)"
+        )
+        print(_NOISE.format(why=why), file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         image = Path(args.image) if args.image else draw_picture(Path(tmp) / "scene.png")
         print(
@@ -138,8 +144,12 @@ def _summary(response: Any) -> str:
         f"{m.get('prompt_tokens_per_second', 0):.0f} prompt tok/s, "
         f"{m.get('generation_tokens_per_second', 0):.1f} gen tok/s; "
         f"first token {m.get('time_to_first_token', 0):.2f} s (load {m.get('load_seconds', 0):.2f}"
-        f" s); peak memory {m.get('peak_memory_gb', 0):.2f} GB"
+        f" s); peak memory {_memory(m.get('peak_memory_gb', 0.0))}"
     )
+
+
+def _memory(gigabytes: float) -> str:
+    return f"{gigabytes:.2f} GB" if gigabytes >= 0.1 else f"{gigabytes * 1e3:.1f} MB"
 
 
 def main(argv: list[str] | None = None) -> int:
