@@ -79,6 +79,8 @@ class ContractBase:
     max_tokens: ClassVar[int] = 8
     #: Prompt used by the checks.
     prompt: ClassVar[str] = "Say hello to the world"
+    #: How long (seconds) a closed stream's connection may take to be seen closed.
+    release_timeout: ClassVar[float] = 5.0
     #: Read timeout (seconds) for the checks that talk to the silent server.
     silent_read_timeout: ClassVar[float] = 0.3
     #: An API key configured by the leak checks: it must never appear in any repr, error or log.

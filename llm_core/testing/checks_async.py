@@ -49,7 +49,9 @@ class AsyncChecks(ContractBase):
                 during = proxy.open_connections if proxy else 0
                 await stream.aclose()
                 if proxy is not None:
-                    assert proxy.wait_open(during - 1), "the stream's connection is still open"
+                    assert proxy.wait_open(during - 1, self.release_timeout), (
+                        "the stream's connection is still open"
+                    )
                 return await client.generate(self.prompt, **self.fields())
 
         if not self.http:
@@ -57,5 +59,7 @@ class AsyncChecks(ContractBase):
             return
         with self.proxied() as (proxy, url):
             response = run_async(lambda: run(proxy, base_url=url))
-            assert proxy.wait_open(0), f"{proxy.open_connections} sockets leaked after aclose()"
+            assert proxy.wait_open(0, self.release_timeout), (
+                f"{proxy.open_connections} sockets leaked after aclose()"
+            )
         check_response(response, self.provider, self.max_tokens)

@@ -101,7 +101,9 @@ class BasicChecks(ContractBase):
         with self.proxied() as (proxy, url):
             with self.client(base_url=url) as client:
                 self._close_early_then_generate(client, proxy)
-            assert proxy.wait_open(0), f"{proxy.open_connections} sockets leaked after close()"
+            assert proxy.wait_open(0, self.release_timeout), (
+                f"{proxy.open_connections} sockets leaked after close()"
+            )
 
     def _close_early_then_generate(self, client, proxy=None) -> None:
         stream = client.stream(self.prompt, **self.fields(max_tokens=max(self.max_tokens, 200)))
@@ -109,7 +111,9 @@ class BasicChecks(ContractBase):
         during = proxy.open_connections if proxy else 0
         stream.close()
         if proxy is not None:
-            assert proxy.wait_open(during - 1), "the stream's connection is still open"
+            assert proxy.wait_open(during - 1, self.release_timeout), (
+                "the stream's connection is still open"
+            )
         check_response(
             client.generate(self.prompt, **self.fields()), self.provider, self.max_tokens
         )

@@ -1,0 +1,180 @@
+"""The contract suite catches broken adapters: each fault below fails the check meant for it.
+
+A throwaway project (in a subprocess) runs the kit against subclasses of the built-in OpenAI
+adapter, registered by hand and served by the real llama.cpp server. A faithful subclass fails
+only the entry-point check (it was registered by hand); each faulty one fails its own check.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.engine
+
+ADAPTERS = """
+import llm_core
+from llm_core.openai_compat import AsyncOpenAIAdapter, OpenAIAdapter
+
+
+class Faithful(OpenAIAdapter):
+    provider = "faithful"
+
+
+class Leaky(OpenAIAdapter):  # shows the API key in its repr
+    provider = "leaky"
+
+    def __repr__(self):
+        return f"Leaky(api_key={self.config.api_key.get_secret_value()!r})"
+
+
+class Retrying(OpenAIAdapter):  # retries on its own: the core's retry layer is the only one
+    provider = "retrying"
+
+    def generate(self, request, *, deadline=None):
+        try:
+            return super().generate(request, deadline=deadline)
+        except llm_core.ConnectionError:
+            return super().generate(request, deadline=deadline)
+
+
+class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never closes them
+    provider = "unclosed"
+    readers = []
+
+    def _stream(self, body, model, deadline):
+        state = self.new_stream(model, 0.0)
+        response = self.http.send(self.http.build_request("POST", self.chat_path, json=body),
+                                  stream=True)
+        self.readers.append(lines := response.iter_lines())
+        for line in lines:
+            event = state.feed(line)
+            if event is not None:
+                yield event
+        yield state.finish()
+
+
+class Vague(OpenAIAdapter):  # loses the error type
+    provider = "vague"
+
+    def generate(self, request, *, deadline=None):
+        try:
+            return super().generate(request, deadline=deadline)
+        except llm_core.LLMError as exc:
+            raise llm_core.ProviderError(exc.message, provider=self.provider) from None
+
+
+@llm_core.hookimpl
+def llm_core_register_providers(register):
+    for cls in (Faithful, Leaky, Retrying, Unclosed, Vague):
+        twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
+        register(cls.provider, adapter=cls, async_adapter=twin)
+"""
+
+CONFTEST = """
+import broken
+from llm_core.plugins import get_plugin_manager
+
+get_plugin_manager().register(broken, name="broken")  # by hand, not through an entry point
+"""
+
+TESTS = """
+import os
+import pytest
+from llm_core.testing import AdapterContract
+
+
+class Base(AdapterContract):
+    entry_point = True
+    release_timeout = 0.5
+
+    @pytest.fixture
+    def backend(self):
+        return os.environ["KIT_BACKEND"]
+
+    @pytest.fixture
+    def model(self):
+        return os.environ["KIT_MODEL"]
+
+    @pytest.fixture
+    def unknown_model(self):
+        return None
+
+"""
+
+#: The check each faulty adapter must fail.
+EXPECTED = {
+    "Leaky": {"test_api_key_never_leaks"},
+    "Retrying": {"test_retry_wraps_the_adapter"},
+    "Unclosed": {"test_stream_early_close_releases_the_connection"},
+    "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
+}
+
+
+def _project(root: Path) -> None:
+    (root / "pytest.ini").write_text("[pytest]\n")
+    (root / "broken.py").write_text(ADAPTERS)
+    (root / "conftest.py").write_text(CONFTEST)
+    classes = "".join(
+        textwrap.dedent(f"""
+        class Test{name}(Base):
+            @pytest.fixture
+            def provider_name(self):
+                return "{name.lower()}"
+        """)
+        for name in ["Faithful", *EXPECTED]
+    )
+    (root / "test_broken.py").write_text(TESTS + classes)
+
+
+def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server) -> None:
+    _project(tmp_path)
+    selected = " or ".join(
+        ["TestFaithful"]
+        + [f"(Test{name} and ({' or '.join(checks)}))" for name, checks in EXPECTED.items()]
+    )
+    env = {
+        **os.environ,
+        "KIT_BACKEND": llamacpp_server.openai_url,
+        "KIT_MODEL": llamacpp_server.model,
+        "PYTHONPATH": str(tmp_path),
+    }
+    env.pop("PYTEST_ADDOPTS", None)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            selected,
+            "--junitxml",
+            str(tmp_path / "report.xml"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    outcomes: dict[str, dict[str, str]] = {}
+    for case in ET.parse(tmp_path / "report.xml").iter("testcase"):
+        cls = case.get("classname", "").rsplit(".", 1)[-1].removeprefix("Test")
+        kind = next((c.tag for c in case if c.tag in ("failure", "error", "skipped")), "passed")
+        outcomes.setdefault(cls, {})[case.get("name", "")] = kind
+
+    faithful = outcomes["Faithful"]
+    assert {t for t, k in faithful.items() if k != "passed" and k != "skipped"} == {
+        "test_registered_through_entry_point"
+    }, faithful  # registered by hand, as it should say
+    assert sum(k == "passed" for k in faithful.values()) >= 15, faithful
+    for name, checks in EXPECTED.items():
+        assert {t for t, k in outcomes[name].items() if k == "failure"} == checks, outcomes[name]
