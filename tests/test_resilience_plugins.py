@@ -46,7 +46,7 @@ def test_cache_is_outermost_then_fallback_cooldown_retry_observe(env, is_async) 
     names = ["CachingAdapter", "FallbackAdapter", "CooldownAdapter", "RetryingAdapter",
              "ObservingAdapter", "ScriptedAdapter"]
     assert layers(client.adapter) == [prefix + n for n in names]
-    link = client.adapter.inner.links[1][2]  # fallback links get no cache and no chain
+    link = client.adapter.inner.link(1)  # fallback links get no cache and no chain
     assert layers(link) == [prefix + n for n in names[2:]]
 
 

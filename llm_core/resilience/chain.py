@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from llm_core import errors as e
@@ -62,26 +64,43 @@ class FallbackRun:
 
 
 class Chain:
-    """What the sync and async fallback adapters share: the links, labels, per-link requests."""
+    """What the sync and async fallback adapters share: the links, built on first use."""
 
-    def __init__(self, inner: Any, config: Any, links: list[tuple[Any, Any]], settings: Any,
-                 obs: Observer) -> None:
+    def __init__(self, inner: Any, config: Any, settings: Any, obs: Observer,
+                 resolve: Callable[[Any], Any]) -> None:
         self.inner = inner
-        self.links = [(label_of(config), None, inner)]
-        self.links += [(label_of(cfg), cfg.model, adapter) for cfg, adapter in links]
-        self.labels = [label for label, _, _ in self.links]
+        self.configs = [config, *settings.fallbacks]
+        self.labels = [label_of(c) for c in self.configs]
+        self.models = [None, *(c.model for c in settings.fallbacks)]
         self.on_auth, self.observer = settings.fallback_on_auth_errors, obs
+        self._adapters: list[Any] = [inner] + [None] * len(settings.fallbacks)
+        self._resolve, self._lock = resolve, threading.Lock()
+
+    def link(self, index: int) -> Any:
+        """The adapter of link ``index``, resolved through the hook on first use (a link that
+        is never needed costs no connection pool)."""
+        adapter = self._adapters[index]
+        if adapter is None:
+            with self._lock:
+                adapter = self._adapters[index]
+                if adapter is None:
+                    adapter = self._adapters[index] = self._resolve(self.configs[index])
+        return adapter
+
+    def built(self) -> list[Any]:
+        """The links resolved so far (to close)."""
+        return [a for a in self._adapters if a is not None]
 
     def _run(self) -> FallbackRun:
         return FallbackRun(self.labels, self.on_auth, self.observer)
 
-    @staticmethod
-    def _request(request: Request, model: str | None) -> Request:
+    def _request(self, request: Request, index: int) -> Request:
+        model = self.models[index]
         return request if model is None or model == request.model else request.with_model(model)
 
     def _health(self, health: Health) -> Health:
-        health.extra["fallbacks"] = [
-            {"provider": label, "cooldown": getattr(a, "cooldown_state", dict)()}
-            for label, _, a in self.links[1:]
-        ]
+        states = [getattr(self.link(i), "cooldown_state", dict)() for i in range(len(self.labels))]
+        health.extra["fallbacks"] = [{"provider": label, "cooldown": state}
+                                     for label, state in zip(self.labels[1:], states[1:],
+                                                             strict=True)]
         return health

@@ -1,8 +1,9 @@
 """The ``llm_core.fallback`` plugin: try the providers of ``settings.fallbacks`` in order.
 
 It wraps only the primary (``role="primary"``); each link is resolved through the same hook
-with ``role="fallback"``, so every link gets its own retry and cooldown wrappers, and the chain
-moves on only once a link's retries are exhausted. Without fallbacks it adds nothing.
+with ``role="fallback"`` the first time it is needed (an unknown provider name fails at once),
+so every link gets its own retry and cooldown wrappers, and the chain moves on only once a
+link's retries are exhausted. Without fallbacks it adds nothing.
 
 - Falls back on any provider failure (connection, timeout, 5xx, 429, model not found, invalid
   answer, cooldown); not on a ValidationError or ConfigurationError (the request itself is
@@ -36,9 +37,9 @@ class FallbackAdapter(Chain, WrappingAdapter):
 
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         run = self._run()
-        for i, (_, model, adapter) in enumerate(self.links):
+        for i in range(len(self.labels)):
             try:
-                response = adapter.generate(self._request(request, model), deadline=deadline)
+                response = self.link(i).generate(self._request(request, i), deadline=deadline)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
@@ -50,10 +51,10 @@ class FallbackAdapter(Chain, WrappingAdapter):
 
     def _stream(self, request: Request, deadline: float | None) -> Iterator[StreamEvent]:
         run = self._run()
-        for i, (_, model, adapter) in enumerate(self.links):
+        for i in range(len(self.labels)):
             events = None
             try:
-                events = iter(adapter.stream(self._request(request, model), deadline=deadline))
+                events = iter(self.link(i).stream(self._request(request, i), deadline=deadline))
                 first = next(events, None)
             except e.LLMError as exc:
                 getattr(events, "close", lambda: None)()
@@ -81,7 +82,7 @@ class FallbackAdapter(Chain, WrappingAdapter):
         return self._health(self.inner.health_check())
 
     def close(self) -> None:
-        for _, _, adapter in self.links:
+        for adapter in self.built():
             adapter.close()
 
 
@@ -90,10 +91,10 @@ class AsyncFallbackAdapter(Chain, AsyncWrappingAdapter):
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         run = self._run()
-        for i, (_, model, adapter) in enumerate(self.links):
+        for i in range(len(self.labels)):
             try:
-                response = await adapter.generate(self._request(request, model),
-                                                  deadline=deadline)
+                response = await self.link(i).generate(self._request(request, i),
+                                                       deadline=deadline)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
@@ -107,10 +108,10 @@ class AsyncFallbackAdapter(Chain, AsyncWrappingAdapter):
     async def _stream(self, request: Request, deadline: float | None
                       ) -> AsyncIterator[StreamEvent]:
         run = self._run()
-        for i, (_, model, adapter) in enumerate(self.links):
+        for i in range(len(self.labels)):
             events = None
             try:
-                events = aiter(adapter.stream(self._request(request, model), deadline=deadline))
+                events = aiter(self.link(i).stream(self._request(request, i), deadline=deadline))
                 first = await anext(events, None)
             except e.LLMError as exc:
                 if hasattr(events, "aclose"):
@@ -139,7 +140,7 @@ class AsyncFallbackAdapter(Chain, AsyncWrappingAdapter):
         return self._health(await self.inner.health_check())
 
     async def aclose(self) -> None:
-        for _, _, adapter in self.links:
+        for adapter in self.built():
             await adapter.aclose()
 
 
@@ -149,22 +150,18 @@ class FallbackPlugin:
     @hookimpl(wrapper=True)
     def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
                                  ) -> Any:
-        """Resolve each fallback link (``role="fallback"``) and chain them after the primary."""
+        """Chain the fallback links (each resolved with ``role="fallback"`` on first use)."""
         adapter = yield
         if adapter is None or role != "primary" or not settings.fallbacks:
             return adapter
-        from llm_core.plugins import get_plugin_manager
+        from llm_core.plugins import get_plugin_manager, get_provider
 
-        resolve = get_plugin_manager().hook.llm_core_resolve_adapter
-        links: list[tuple[Any, Any]] = []
-        try:
-            for link in settings.fallbacks:
-                links.append((link, resolve(config=link, settings=settings, is_async=is_async,
-                                            role="fallback")))
-        except BaseException:
-            if not is_async:  # an async pool cannot be closed here; it holds no socket yet
-                for a in [adapter, *(a for _, a in links)]:
-                    a.close()
-            raise
+        for link in settings.fallbacks:
+            get_provider(link.provider)  # an unknown provider fails now, not at the first fallback
+        hook = get_plugin_manager().hook.llm_core_resolve_adapter
+
+        def resolve(link: Any) -> Any:
+            return hook(config=link, settings=settings, is_async=is_async, role="fallback")
+
         cls = AsyncFallbackAdapter if is_async else FallbackAdapter
-        return cls(adapter, config, links, settings, observer())
+        return cls(adapter, config, settings, observer(), resolve)

@@ -240,19 +240,24 @@ def resilience_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
 MODES = ["sync", "async", "stream", "astream"]
 
 
-def ask(mode: str, prompt: Any = "hi", client_kwargs: dict | None = None, **fields: Any
-        ) -> Response:
-    """One request through a new Client/AsyncClient on provider ``scripted``, in ``mode``:
-    generate or a stream consumed to its end (the stream's final Response is returned)."""
+def ask(
+    mode: str,
+    prompt: Any = "hi",
+    client_kwargs: dict | None = None,
+    provider: str = "scripted",
+    **fields: Any,
+) -> Response:
+    """One request through a new Client/AsyncClient (provider ``scripted`` by default), in
+    ``mode``: generate or a stream consumed to its end (the stream's final Response)."""
     kwargs = {"base_url": "http://a", **(client_kwargs or {})}
     if mode in ("sync", "stream"):
-        with llm_core.Client("scripted", **kwargs) as client:
+        with llm_core.Client(provider, **kwargs) as client:
             if mode == "sync":
                 return client.generate(prompt, **fields)
             return client.stream(prompt, **fields).until_done()
 
     async def main() -> Response:
-        async with llm_core.AsyncClient("scripted", **kwargs) as client:
+        async with llm_core.AsyncClient(provider, **kwargs) as client:
             if mode == "async":
                 return await client.generate(prompt, **fields)
             return await client.stream(prompt, **fields).until_done()
