@@ -23,6 +23,7 @@ from llm_core.http import SyncHTTP
 from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
 from llm_core_ollama.catalog import parse_ps, parse_show, parse_tags
 from llm_core_ollama.chat_stream import ChatStream
+from llm_core_ollama.ndjson import iter_ndjson
 from llm_core_ollama.protocol import OllamaProtocol
 from llm_core_ollama.pull import PullProgress, PullState
 from llm_core_ollama.wire import parse_chat
@@ -58,7 +59,7 @@ class OllamaAdapter(OllamaProtocol, SyncHTTP, Adapter):
             "POST", self.chat_path, body=body, model=model, deadline=deadline
         ) as response:
             try:
-                for line in response.iter_lines():
+                for line in iter_ndjson(response.iter_bytes()):
                     event = state.feed(line)
                     if event is not None:
                         yield event
@@ -116,7 +117,7 @@ class OllamaAdapter(OllamaProtocol, SyncHTTP, Adapter):
             "POST", "/api/pull", body=body, model=model, deadline=None
         ) as response:
             try:
-                for line in response.iter_lines():
+                for line in iter_ndjson(response.iter_bytes()):
                     progress = state.feed(line)
                     if progress is not None:
                         yield progress

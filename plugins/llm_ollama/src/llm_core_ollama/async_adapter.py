@@ -15,6 +15,7 @@ from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
 from llm_core_ollama.adapter import ProgressCallback
 from llm_core_ollama.catalog import parse_ps, parse_show, parse_tags
 from llm_core_ollama.chat_stream import ChatStream
+from llm_core_ollama.ndjson import aiter_ndjson
 from llm_core_ollama.protocol import OllamaProtocol
 from llm_core_ollama.pull import PullProgress, PullState
 from llm_core_ollama.wire import parse_chat
@@ -54,7 +55,7 @@ class AsyncOllamaAdapter(OllamaProtocol, AsyncHTTP, AsyncAdapter):
             "POST", self.chat_path, body=body, model=model, deadline=deadline
         ) as response:
             try:
-                async for line in response.aiter_lines():
+                async for line in aiter_ndjson(response.aiter_bytes()):
                     event = state.feed(line)
                     if event is not None:
                         yield event
@@ -115,7 +116,7 @@ class AsyncOllamaAdapter(OllamaProtocol, AsyncHTTP, AsyncAdapter):
             "POST", "/api/pull", body=body, model=model, deadline=None
         ) as response:
             try:
-                async for line in response.aiter_lines():
+                async for line in aiter_ndjson(response.aiter_bytes()):
                     progress = state.feed(line)
                     if progress is not None:
                         yield progress

@@ -48,6 +48,8 @@ class ChatStream:
 
     def feed(self, line: str | bytes) -> StreamEvent | None:
         """One NDJSON line; returns an event for text or thinking, None for anything else."""
+        if type(line) is bytes:
+            line = line.decode("utf-8", "replace")
         if not line or line.isspace():
             return None
         try:
