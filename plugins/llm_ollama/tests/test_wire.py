@@ -218,3 +218,24 @@ def test_stream_without_a_done_line_is_a_failure_not_a_short_answer() -> None:
     with pytest.raises(GenerationError, match="before its done line") as info:
         state.finish()
     assert info.value.partial_text == "Hi"
+
+
+def test_ndjson_framing_joins_lines_split_across_reads() -> None:
+    from llm_core_ollama.ndjson import iter_ndjson
+
+    text = '{"a":"é"}\n{"b":2}\n{"c":3}'.encode()
+    reads = [text[:5], text[5:7], text[7:12], text[12:], b""]  # 'é' is cut in two
+    assert list(iter_ndjson(reads)) == [b'{"a":"\xc3\xa9"}', b'{"b":2}', b'{"c":3}']
+    assert list(iter_ndjson([b"x\n", b"  \n"])) == [b"x", b"  "]
+    assert list(iter_ndjson([b"x\n", b" "])) == [b"x"]  # a blank tail is not a line
+
+
+@pytest.mark.anyio
+async def test_async_ndjson_framing() -> None:
+    from llm_core_ollama.ndjson import aiter_ndjson
+
+    async def reads():
+        for chunk in (b'{"a":1}\n{"b"', b":2}\n", b'{"c":3}'):
+            yield chunk
+
+    assert [line async for line in aiter_ndjson(reads())] == [b'{"a":1}', b'{"b":2}', b'{"c":3}']
