@@ -39,6 +39,23 @@ def install_fake_time(monkeypatch: pytest.MonkeyPatch, random: float = 1.0) -> F
     return clock
 
 
+def install_no_wait(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry waits return at once (recorded) while time stays real: for many concurrent callers,
+    whose waits must not add up on one shared fake clock. A fresh cooldown registry too."""
+    waits: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await anyio.lowlevel.checkpoint()
+
+    pm = get_plugin_manager()
+    retry = pm.get_plugin("llm_core.retry")
+    monkeypatch.setattr(retry, "sleep", waits.append)
+    monkeypatch.setattr(retry, "async_sleep", async_sleep)
+    monkeypatch.setattr(pm.get_plugin("llm_core.cooldown"), "registry", CooldownRegistry())
+    return waits
+
+
 def open_sockets() -> int:
     """Sockets this process holds open (Linux: /proc/self/fd)."""
     count = 0
@@ -266,5 +283,6 @@ def ask(
 
 
 __all__ = ["AsyncScriptedAdapter", "FakeClock", "Recorder", "SCRIPTS", "ScriptedAdapter",
-           "ScriptedPlugin", "Step", "ask", "e", "install_fake_time", "open_sockets",
+           "ScriptedPlugin", "Step", "ask", "e", "install_fake_time", "install_no_wait",
+           "open_sockets",
            "resilience_env", "script"]
