@@ -28,7 +28,8 @@ __all__ = ["Adapter", "AsyncAdapter", "ProviderOptions", "WrappingAdapter", "Asy
 class ProviderOptions(BaseModel):
     """Base for a provider's options model: unknown names are errors, never silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built on first validation, not at import: most requests carry no options.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class _AdapterBase:
