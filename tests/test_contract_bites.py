@@ -19,6 +19,8 @@ import pytest
 pytestmark = pytest.mark.engine
 
 ADAPTERS = """
+import httpx2
+
 import llm_core
 from llm_core.openai_compat import AsyncOpenAIAdapter, OpenAIAdapter
 
@@ -60,6 +62,13 @@ class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never clos
         yield state.finish()
 
 
+class Stubborn(OpenAIAdapter):  # ignores the call's deadline (timeouts.total)
+    provider = "stubborn"
+
+    def timeout_for(self, deadline):
+        return httpx2.USE_CLIENT_DEFAULT
+
+
 class Vague(OpenAIAdapter):  # loses the error type
     provider = "vague"
 
@@ -72,7 +81,7 @@ class Vague(OpenAIAdapter):  # loses the error type
 
 @llm_core.hookimpl
 def llm_core_register_providers(register):
-    for cls in (Faithful, Leaky, Retrying, Unclosed, Vague):
+    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Vague):
         twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
         register(cls.provider, adapter=cls, async_adapter=twin)
 """
@@ -93,6 +102,7 @@ from llm_core.testing import AdapterContract
 class Base(AdapterContract):
     entry_point = True
     release_timeout = 0.5
+    hang_limit = 2.0
 
     @pytest.fixture
     def backend(self):
@@ -113,6 +123,7 @@ EXPECTED = {
     "Leaky": {"test_api_key_never_leaks"},
     "Retrying": {"test_retry_wraps_the_adapter"},
     "Unclosed": {"test_stream_early_close_releases_the_connection"},
+    "Stubborn": {"test_total_deadline_is_honoured"},
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
 }
 

@@ -81,6 +81,9 @@ class ContractBase:
     prompt: ClassVar[str] = "Say hello to the world"
     #: How long (seconds) a closed stream's connection may take to be seen closed.
     release_timeout: ClassVar[float] = 5.0
+    #: A call still running after this many seconds, when it should have stopped within a
+    #: fraction of one, is reported as hanging (a generous bound, not a speed check).
+    hang_limit: ClassVar[float] = 10.0
     #: Read timeout (seconds) for the checks that talk to the silent server.
     silent_read_timeout: ClassVar[float] = 0.3
     #: An API key configured by the leak checks: it must never appear in any repr, error or log.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -98,6 +99,26 @@ class ErrorChecks(ContractBase):
             self._expect(
                 llm_core.TimeoutError, builtins.TimeoutError, base_url=url, timeouts=timeouts
             )
+
+    def test_total_deadline_is_honoured(self) -> None:
+        """With ``timeouts.total``, a call to a silent server gives up at the deadline, not after
+        the (long) read timeout: the adapter shortens its timeouts to fit the call's deadline."""
+        self.require_http("stay silent")
+        outcome: list[BaseException] = []
+        timeouts = {"total": self.silent_read_timeout, "read": 600.0}
+        with self.silent() as url, self.client(base_url=url, timeouts=timeouts) as client:
+            worker = threading.Thread(
+                target=lambda: outcome.append(raised(lambda: client.generate(self.prompt))),
+                daemon=True,
+            )
+            worker.start()
+            worker.join(self.hang_limit)
+            if worker.is_alive():
+                pytest.fail(
+                    f"generate() ignored timeouts.total={self.silent_read_timeout}: "
+                    f"still waiting after {self.hang_limit} s"
+                )
+        assert isinstance(outcome[0], llm_core.TimeoutError), repr(outcome[0])
 
     def test_api_key_never_leaks(self, caplog: pytest.LogCaptureFixture) -> None:
         """The API key appears in no repr, str, error (or its chain), health or log record."""
