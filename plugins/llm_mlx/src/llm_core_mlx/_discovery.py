@@ -158,14 +158,15 @@ def health(loaded: list[Any]) -> Health:
         "backend": backend,
         "mlx_version": mx.__version__,
         "mlx_vlm_version": vlm_version,
-        "active_memory_gb": mx.get_active_memory() / 1e9,
-        "peak_memory_gb": mx.get_peak_memory() / 1e9,
-        "cache_memory_gb": mx.get_cache_memory() / 1e9,
+        "active_memory_gb": round(mx.get_active_memory() / 1e9, 4),
+        "peak_memory_gb": round(mx.get_peak_memory() / 1e9, 4),
+        "cache_memory_gb": round(mx.get_cache_memory() / 1e9, 4),
         "loaded_models": [m.name for m in loaded],
-        "loaded_weights_gb": sum(m.weight_bytes for m in loaded) / 1e9,
+        "loaded_weights_gb": round(sum(m.weight_bytes for m in loaded) / 1e9, 4),
     }
     try:
-        extra["system_memory_gb"] = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+        pages = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        extra["system_memory_gb"] = round(pages / 1e9, 1)
     except (ValueError, OSError, AttributeError):
         pass
     return Health(
