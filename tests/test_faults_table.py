@@ -6,12 +6,16 @@ clock, so no test sleeps for real beyond the read timeouts the table names."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 from support.fault_table import CHAT, CLIENT, ROWS, Outcome, Row
 from support.faults import refused_url
 from support.openai_fake import OpenAIFake
 from support.resilience import MODES, ask, install_fake_time
 
+import llm_core
 from llm_core.http import HTTPBase
 
 
@@ -96,3 +100,24 @@ def test_fault_with_a_fallback(row: Row, mode: str, openai_fake, fallback_fake,
         assert response.attempts[-1].error is None
     assert primary_attempts(row, openai_fake, response.attempts) == want.attempts
     check_sleeps(row, want, fake_time.sleeps)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
+def test_no_fault_puts_the_api_key_in_a_log_or_an_error(row: Row, openai_fake, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="llm_core")
+    row.setup(openai_fake)
+    kwargs = client_kwargs(row, refused_url() if row.refused else openai_fake.url)
+    secret = kwargs.setdefault("api_key", "sk-secret-never-shown-42")
+    try:
+        text = repr(ask("sync", client_kwargs=kwargs, provider="openai"))
+    except llm_core.LLMError as exc:
+        text = f"{exc!s} {exc!r} {getattr(exc, 'attempts', '')}"
+    assert caplog.records  # the logging plugin did log this call
+    assert secret not in caplog.text
+    assert secret not in text
+
+
+def test_the_spec_table_lists_every_row() -> None:
+    spec = (Path(__file__).resolve().parents[1] / "specs" / "resilience.md").read_text()
+    missing = [row.id for row in ROWS if f"| `{row.id}` | {row.fault} |" not in spec]
+    assert missing == []

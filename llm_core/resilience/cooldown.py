@@ -53,6 +53,9 @@ class Admission(NamedTuple):
     failures: int = 0
 
 
+_ALLOWED = Admission(True)
+
+
 @dataclass(slots=True)
 class _Breaker:
     failures: list[float] = field(default_factory=list)
@@ -71,6 +74,9 @@ class CooldownRegistry:
 
     def admit(self, key: str, settings: CooldownSettings) -> Admission:
         """May a call to ``key`` go through now? (Takes the probe slot when half-open.)"""
+        found = self._breakers.get(key)  # lock-free fast path: a healthy provider has no breaker
+        if found is None or found.opened_at is None:
+            return _ALLOWED
         with self._lock:
             b = self._breakers.get(key)
             if b is None or b.opened_at is None:
@@ -88,6 +94,8 @@ class CooldownRegistry:
         """The outcome of an admitted call: ``error`` None is a success; ``finished`` False
         (cancelled, abandoned before any answer) gives no verdict and only frees the probe."""
         failed = error is not None and counts_as_failure(error)
+        if not failed and not admission.probe and key not in self._breakers:
+            return  # the common healthy path, without taking the lock
         with self._lock:
             b = self._breakers.get(key)
             if b is None:

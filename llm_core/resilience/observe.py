@@ -54,49 +54,62 @@ class Observer:
     @property
     def watching_calls(self) -> bool:
         """True when some plugin observes requests, responses or errors."""
-        return bool(self._request.get_hookimpls() or self._response.get_hookimpls()
-                    or self._error.get_hookimpls())
+        return bool(self._request._hookimpls or self._response._hookimpls
+                    or self._error._hookimpls)
 
     def on_request(self, provider: str, model: str | None, request: Request, attempt: int) -> None:
         """Report a request about to be sent."""
-        _emit(self._request, provider=provider, model=model, request=request, attempt=attempt)
+        if self._request._hookimpls:
+            _emit(self._request, provider, model, request, attempt)
 
     def on_response(self, provider: str, model: str | None, response: Response) -> None:
         """Report a finished response."""
-        _emit(self._response, provider=provider, model=model, response=response)
+        if self._response._hookimpls:
+            _emit(self._response, provider, model, response)
 
     def on_retry(self, provider: str, model: str | None, attempt: int, error: BaseException,
                  wait: float) -> None:
         """Report a retry about to wait ``wait`` seconds."""
-        _emit(self._retry, provider=provider, model=model, attempt=attempt, error=error,
-              wait=wait)
+        if self._retry._hookimpls:
+            _emit(self._retry, provider, model, attempt, error, wait)
 
     def on_fallback(self, failed: str, error: BaseException, next_provider: str) -> None:
         """Report a fallback to the next provider of the chain."""
-        _emit(self._fallback, failed=failed, error=error, next_provider=next_provider)
+        if self._fallback._hookimpls:
+            _emit(self._fallback, failed, error, next_provider)
 
     def on_cache_hit(self, provider: str, model: str | None, kind: str) -> None:
         """Report a cache hit (``kind``: ``response`` or ``models``)."""
-        _emit(self._cache_hit, provider=provider, model=model, kind=kind)
+        if self._cache_hit._hookimpls:
+            _emit(self._cache_hit, provider, model, kind)
 
     def on_error(self, provider: str, model: str | None, error: BaseException) -> None:
         """Report a failed call."""
-        _emit(self._error, provider=provider, model=model, error=error)
+        if self._error._hookimpls:
+            _emit(self._error, provider, model, error)
 
 
-def _emit(caller: Any, **kwargs: Any) -> None:
+def _emit(caller: Any, *args: Any) -> None:
+    """Call each implementation on its own; ``args`` in the order of the hookspec.
+
+    ``caller._hookimpls`` is only read (for the empty check, the hot path when nobody
+    observes); the implementations called are a copy, safe against plugins registered meanwhile.
+    """
     impls = caller.get_hookimpls()
-    if not impls:
-        return
-    if any(impl.wrapper or impl.hookwrapper for impl in impls):
+    names = caller.spec.argnames
+    if impls[-1].wrapper or impls[-1].hookwrapper:  # pluggy keeps wrappers last
         try:  # wrappers need pluggy's own call machinery; isolate the call as a whole
-            caller(**kwargs)
+            caller(**dict(zip(names, args, strict=True)))
         except Exception as exc:
             _warn(caller.name, "a wrapper", exc)
         return
     for impl in reversed(impls):  # pluggy's order: last registered first
         try:
-            impl.function(*[kwargs[name] for name in impl.argnames])
+            if impl.argnames == names:
+                impl.function(*args)
+            else:  # an implementation may take a subset of the arguments, by name
+                given = dict(zip(names, args, strict=True))
+                impl.function(*[given[name] for name in impl.argnames])
         except Exception as exc:
             _warn(caller.name, repr(impl.plugin_name), exc)
 

@@ -76,41 +76,58 @@ class RetryRun:
 
 
 
-class RetryingAdapter(WrappingAdapter):
-    """Retries the wrapped sync adapter per its policy."""
+class _RetryBase:
+    """What the sync and async retrying adapters share."""
+
+    inner: Any
+    label: str
 
     def __init__(self, inner: Any, policy: RetryPolicy, obs: Observer, label: str,
-                 sleep: Callable[[float], None]) -> None:
-        super().__init__(inner)
-        self.policy, self.observer, self.label, self.sleep = policy, obs, label, sleep
+                 sleep: Callable[[float], Any]) -> None:
+        self.inner, self.policy, self.observer = inner, policy, obs
+        self.label, self.sleep = label, sleep
 
-    def _run(self, model: str | None, deadline: float | None) -> RetryRun:
+    def _run(self, request: Request | None, deadline: float | None) -> RetryRun:
+        model = None if request is None else self.inner.model_for(request)
         return RetryRun(self.policy, self.observer, self.label, self.inner.provider, model,
                         deadline)
 
-    def _retry(self, run: RetryRun, call: Callable[[], T]) -> T:
+    def _done(self, response: Response, run: RetryRun | None) -> Response:
+        if run is None:  # answered at the first attempt: the hot path keeps no run
+            response.attempts = [Attempt(self.label, 1)]
+            return response
+        return run.succeeded(response)
+
+
+class RetryingAdapter(_RetryBase, WrappingAdapter):
+    """Retries the wrapped sync adapter per its policy."""
+
+    def _retry(self, call: Callable[[], T], request: Request | None, deadline: float | None
+               ) -> tuple[T, RetryRun | None]:
+        try:
+            return call(), None
+        except LLMError as exc:
+            run = self._run(request, deadline)
+            wait = run.failed(exc)
         while True:
+            if wait > 0:
+                self.sleep(wait)
             token = ATTEMPT.set(run.number)
             try:
-                return call()
+                return call(), run
             except LLMError as exc:
                 wait = run.failed(exc)
             finally:
                 ATTEMPT.reset(token)
-            if wait > 0:
-                self.sleep(wait)
 
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        run = self._run(self.inner.model_for(request), deadline)
-        return run.succeeded(self._retry(
-            run, lambda: self.inner.generate(request, deadline=deadline)))
+        return self._done(*self._retry(
+            lambda: self.inner.generate(request, deadline=deadline), request, deadline))
 
     def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
         return self._stream(request, deadline)
 
     def _stream(self, request: Request, deadline: float | None) -> Iterator[StreamEvent]:
-        run = self._run(self.inner.model_for(request), deadline)
-
         def first_event() -> tuple[Iterator[StreamEvent], StreamEvent | None]:
             events = iter(self.inner.stream(request, deadline=deadline))
             try:
@@ -119,18 +136,18 @@ class RetryingAdapter(WrappingAdapter):
                 getattr(events, "close", lambda: None)()
                 raise
 
-        events, first = self._retry(run, first_event)
+        (events, first), run = self._retry(first_event, request, deadline)
         if first is None:
             return
         with closing_events(events):
             parts = [first.text]
             if first.done and first.response is not None:
-                run.succeeded(first.response)
+                self._done(first.response, run)
             yield first
             try:
                 for event in events:
                     if event.done and event.response is not None:
-                        run.succeeded(event.response)
+                        self._done(event.response, run)
                     else:
                         parts.append(event.text)
                     yield event
@@ -138,37 +155,33 @@ class RetryingAdapter(WrappingAdapter):
                 raise_broken(exc, parts)
 
     def list_models(self) -> list[ModelInfo]:
-        return self._retry(self._run(None, None), self.inner.list_models)
+        return self._retry(self.inner.list_models, None, None)[0]
 
 
-class AsyncRetryingAdapter(AsyncWrappingAdapter):
+class AsyncRetryingAdapter(_RetryBase, AsyncWrappingAdapter):
     """The async twin of :class:`RetryingAdapter`."""
 
-    def __init__(self, inner: Any, policy: RetryPolicy, obs: Observer, label: str,
-                 sleep: Callable[[float], Awaitable[None]]) -> None:
-        super().__init__(inner)
-        self.policy, self.observer, self.label, self.sleep = policy, obs, label, sleep
-
-    def _run(self, model: str | None, deadline: float | None) -> RetryRun:
-        return RetryRun(self.policy, self.observer, self.label, self.inner.provider, model,
-                        deadline)
-
-    async def _retry(self, run: RetryRun, call: Callable[[], Awaitable[T]]) -> T:
+    async def _retry(self, call: Callable[[], Awaitable[T]], request: Request | None,
+                     deadline: float | None) -> tuple[T, RetryRun | None]:
+        try:
+            return await call(), None
+        except LLMError as exc:
+            run = self._run(request, deadline)
+            wait = run.failed(exc)
         while True:
+            if wait > 0:
+                await self.sleep(wait)
             token = ATTEMPT.set(run.number)
             try:
-                return await call()
+                return await call(), run
             except LLMError as exc:
                 wait = run.failed(exc)
             finally:
                 ATTEMPT.reset(token)
-            if wait > 0:
-                await self.sleep(wait)
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        run = self._run(self.inner.model_for(request), deadline)
-        return run.succeeded(await self._retry(
-            run, lambda: self.inner.generate(request, deadline=deadline)))
+        return self._done(*await self._retry(
+            lambda: self.inner.generate(request, deadline=deadline), request, deadline))
 
     def stream(self, request: Request, *, deadline: float | None = None
                ) -> AsyncIterator[StreamEvent]:
@@ -176,8 +189,6 @@ class AsyncRetryingAdapter(AsyncWrappingAdapter):
 
     async def _stream(self, request: Request, deadline: float | None
                       ) -> AsyncIterator[StreamEvent]:
-        run = self._run(self.inner.model_for(request), deadline)
-
         async def first_event() -> tuple[AsyncIterator[StreamEvent], StreamEvent | None]:
             events = aiter(self.inner.stream(request, deadline=deadline))
             try:
@@ -188,18 +199,18 @@ class AsyncRetryingAdapter(AsyncWrappingAdapter):
                     await aclose()
                 raise
 
-        events, first = await self._retry(run, first_event)
+        (events, first), run = await self._retry(first_event, request, deadline)
         if first is None:
             return
         async with aclosing_events(events):
             parts = [first.text]
             if first.done and first.response is not None:
-                run.succeeded(first.response)
+                self._done(first.response, run)
             yield first
             try:
                 async for event in events:
                     if event.done and event.response is not None:
-                        run.succeeded(event.response)
+                        self._done(event.response, run)
                     else:
                         parts.append(event.text)
                     yield event
@@ -207,7 +218,7 @@ class AsyncRetryingAdapter(AsyncWrappingAdapter):
                 raise_broken(exc, parts)
 
     async def list_models(self) -> list[ModelInfo]:
-        return await self._retry(self._run(None, None), self.inner.list_models)
+        return (await self._retry(self.inner.list_models, None, None))[0]
 
 
 class RetryPlugin:
