@@ -52,8 +52,9 @@ else:
     r = mlx_vlm.generate(m, p, prompt, image=[image], max_tokens=tokens, temperature=0.0)
     text, peak = r.text, r.peak_memory
 seconds = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_gb": peak, "rss_mb": rss, "text": text}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_gb": peak, "rss_mb": rss, "text": text}))
 """
 
 
@@ -172,7 +173,8 @@ def first_call_rows(model: str, image: str, tokens: int, runs: int) -> dict[str,
     assert len(texts) == 1, texts
     return {
         side: {
-            k: statistics.median(r[k] for r in results) for k in ("seconds", "peak_gb", "rss_mb")
+            k: statistics.median(r[k] for r in results)
+            for k in ("seconds", "cpu", "peak_gb", "rss_mb")
         }
         for side, results in out.items()
     }
@@ -209,7 +211,8 @@ def report(rows: dict, first: dict, args: argparse.Namespace) -> bool:
     print(
         f"{'first call incl. load':<26}{o['seconds'] * 1e3:>11.0f}ms{r['seconds'] * 1e3:>8.0f}ms"
         f"{o['seconds'] / r['seconds']:>7.3f}x  (fresh interpreter: import + load + 1 call, "
-        f"median of {args.processes})"
+        f"median of {args.processes}; CPU {o['cpu']:.2f} s vs {r['cpu']:.2f} s = "
+        f"{o['cpu'] / r['cpu']:.3f}x)"
     )
     print(
         f"\nmemory after the first call: mlx peak {o['peak_gb'] * 1e3:.1f} MB (llm-core) vs "

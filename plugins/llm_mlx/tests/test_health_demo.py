@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,52 @@ async def test_async_health_and_models(tiny_vlm: Path) -> None:
         models = await c.list_models()
     assert health.ok
     assert [m.id for m in models] == [str(tiny_vlm)]
+
+
+EXIT_SCRIPT = """
+import asyncio, sys, threading, llm_core
+path = sys.argv[1]
+def use():
+    with llm_core.Client("mlx", model=path, options={"model_dirs": [path]}) as client:
+        assert len(client.list_models()) == 1 and client.health_check().ok
+        client.generate("hi", max_tokens=2)
+thread = threading.Thread(target=use)
+thread.start()
+thread.join()
+async def main():
+    async with llm_core.AsyncClient("mlx", model=path, options={"model_dirs": [path]}) as c:
+        assert len(await c.list_models()) == 1 and (await c.health_check()).ok
+asyncio.run(main())
+print("clean exit")
+"""
+
+
+def test_callers_threads_never_touch_mlx_so_the_process_exits_cleanly(tiny_vlm: Path) -> None:
+    # A thread that imports mlx-vlm, asks MLX for its device and ends makes the process abort
+    # at exit ("terminate called without an active exception", status 134): list_models and
+    # health_check must ask the MLX worker instead, whatever thread calls them.
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(tiny_vlm)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "clean exit"
+
+
+def test_health_while_the_worker_is_busy(tiny_vlm: Path) -> None:
+    from llm_core_mlx._discovery import health
+    from llm_core_mlx._engine import get_engine
+
+    with Client("mlx", model=str(tiny_vlm)) as client:
+        stream = client.stream("Talk forever.", max_tokens=20_000)
+        next(iter(stream))  # the worker is now generating
+        busy = health(get_engine(), timeout=0.05)
+        stream.close()
+        assert busy.ok
+        assert busy.extra["busy"] is True
 
 
 def test_demo_command_with_the_tiny_model(tmp_path: Path, capsys) -> None:

@@ -101,12 +101,13 @@ class MLXBase:
         from ._discovery import list_local_models
 
         loaded = {m.path for m in self._engine.loaded()}
-        return list_local_models(self.default_options.get("model_dirs") or [], loaded)  # type: ignore[attr-defined]
+        dirs = self.default_options.get("model_dirs") or []  # type: ignore[attr-defined]
+        return list_local_models(dirs, loaded, self._engine.tables())
 
     def _health(self) -> Health:
         from ._discovery import health
 
-        return health(self._engine.loaded())
+        return health(self._engine)
 
 
 def remaining(deadline: float | None) -> float | None:

@@ -1,4 +1,5 @@
-"""``list_models`` and ``health_check`` for the mlx provider (filesystem and MLX queries only).
+"""``list_models`` and ``health_check`` for the mlx provider (filesystem reads; MLX facts come
+from the worker, see ``_mlxinfo``).
 
 Models are found in the Hugging Face cache (``models--org--name/snapshots/<commit>``, the
 ``main`` ref preferred) and in the ``model_dirs`` option (a model folder itself, or a folder of
@@ -8,8 +9,8 @@ installed mlx-vlm can load and it holds ``*.safetensors`` weights.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
-import importlib.util
 import json
 import os
 import time
@@ -20,28 +21,11 @@ from typing import Any
 from llm_core.types import Health, ModelInfo
 
 from ._hub import hf_cache_dir
+from ._mlxinfo import ModelTables
 
-__all__ = ["health", "list_local_models", "supported_model_type"]
+__all__ = ["health", "list_local_models"]
 
 _PROVIDER = "mlx"
-
-
-def supported_model_type(config: dict[str, Any]) -> tuple[bool, bool]:
-    """(mlx-vlm can load it, it takes images) for a parsed ``config.json``."""
-    from mlx_vlm.prompt_utils import MODEL_CONFIG
-    from mlx_vlm.utils import get_model_type
-
-    raw = config.get("model_type")
-    if not isinstance(raw, str) or not raw:
-        return False, False
-    try:
-        normalized = get_model_type(config)
-    except Exception:
-        return False, False
-    spec = importlib.util.find_spec("mlx_vlm.models")
-    roots = list(spec.submodule_search_locations or []) if spec else []
-    known = any((Path(root) / str(normalized)).is_dir() for root in roots)
-    return known, raw.lower() in MODEL_CONFIG
 
 
 def _hf_snapshots(cache: Path) -> Iterator[tuple[str, Path]]:
@@ -77,7 +61,7 @@ def _folders(model_dirs: Iterable[str]) -> Iterator[tuple[str, Path]]:
             yield str(child), child
 
 
-def _info(model_id: str, folder: Path, loaded: set[Path]) -> ModelInfo | None:
+def _info(model_id: str, folder: Path, loaded: set[Path], tables: ModelTables) -> ModelInfo | None:
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         weights = list(folder.glob("*.safetensors"))
@@ -85,7 +69,7 @@ def _info(model_id: str, folder: Path, loaded: set[Path]) -> ModelInfo | None:
         return None
     if not isinstance(config, dict) or not weights:
         return None
-    can_load, vision = supported_model_type(config)
+    can_load, vision = tables.supports(config)
     if not can_load:
         return None
     quant = config.get("quantization") or config.get("quantization_config") or {}
@@ -110,7 +94,9 @@ def _info(model_id: str, folder: Path, loaded: set[Path]) -> ModelInfo | None:
     )
 
 
-def list_local_models(model_dirs: Iterable[str], loaded: set[Path]) -> list[ModelInfo]:
+def list_local_models(
+    model_dirs: Iterable[str], loaded: set[Path], tables: ModelTables
+) -> list[ModelInfo]:
     """Models that mlx-vlm can load from the HF cache and ``model_dirs`` (deduplicated)."""
     seen: set[Path] = set()
     out: list[ModelInfo] = []
@@ -122,45 +108,23 @@ def list_local_models(model_dirs: Iterable[str], loaded: set[Path]) -> list[Mode
         if key in seen:
             continue
         seen.add(key)
-        info = _info(model_id, folder, loaded)
+        info = _info(model_id, folder, loaded, tables)
         if info is not None:
             out.append(info)
     return out
 
 
-def health(loaded: list[Any]) -> Health:
-    """Whether MLX imports and on which device, with memory figures; never raises."""
-    started = time.perf_counter()
-    try:
-        import mlx.core as mx
-    except Exception as exc:  # a plain `mlx` wheel on Linux fails here (no libmlx.so)
-        return Health(
-            ok=False,
-            provider=_PROVIDER,
-            detail=f"mlx does not import: {exc}",
-            extra={"hint": "On Linux install mlx-vlm[cpu] (or the CUDA extra)."},
-        )
-    from importlib.metadata import PackageNotFoundError, version
+def health(engine: Any, timeout: float = 5.0) -> Health:
+    """Whether MLX imports and on which device, with memory figures; never raises.
 
-    try:
-        vlm_version = version("mlx-vlm")
-    except PackageNotFoundError:
-        return Health(
-            ok=False,
-            provider=_PROVIDER,
-            detail="mlx-vlm is not installed",
-            extra={"hint": "pip install llm-core-mlx"},
-        )
-    device = mx.default_device()
-    backend = "Metal" if mx.metal.is_available() else "CUDA" if mx.cuda.is_available() else "CPU"
+    The MLX questions run on the worker; when it is busy for longer than ``timeout`` (a long
+    generation), the answer is ok without the MLX figures.
+    """
+    from ._mlxinfo import probe
+
+    started = time.perf_counter()
+    loaded = engine.loaded()
     extra: dict[str, Any] = {
-        "device": str(device),
-        "backend": backend,
-        "mlx_version": mx.__version__,
-        "mlx_vlm_version": vlm_version,
-        "active_memory_gb": round(mx.get_active_memory() / 1e9, 4),
-        "peak_memory_gb": round(mx.get_peak_memory() / 1e9, 4),
-        "cache_memory_gb": round(mx.get_cache_memory() / 1e9, 4),
         "loaded_models": [m.name for m in loaded],
         "loaded_weights_gb": round(sum(m.weight_bytes for m in loaded) / 1e9, 4),
     }
@@ -169,11 +133,29 @@ def health(loaded: list[Any]) -> Health:
         extra["system_memory_gb"] = round(pages / 1e9, 1)
     except (ValueError, OSError, AttributeError):
         pass
+    try:
+        info = engine.run(probe, timeout)
+    except ImportError as exc:  # a plain `mlx` wheel on Linux fails here (no libmlx.so)
+        hint = "pip install llm-core-mlx (on Linux it brings mlx-vlm[cpu]; CUDA: the cuda extra)"
+        return Health(
+            ok=False,
+            provider=_PROVIDER,
+            detail=f"MLX is not usable: {exc}",
+            extra={**extra, "hint": hint},
+        )
+    except builtins.TimeoutError:
+        return Health(
+            ok=True,
+            provider=_PROVIDER,
+            latency=time.perf_counter() - started,
+            detail="the MLX worker is busy generating (device figures skipped)",
+            extra={**extra, "busy": True},
+        )
     return Health(
         ok=True,
         provider=_PROVIDER,
         latency=time.perf_counter() - started,
-        version=vlm_version,
-        detail=f"mlx {mx.__version__} on {backend} ({device})",
-        extra=extra,
+        version=info["mlx_vlm_version"],
+        detail=f"mlx {info['mlx_version']} on {info['backend']} ({info['device']})",
+        extra={**info, **extra},
     )

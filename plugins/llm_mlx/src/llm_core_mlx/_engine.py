@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from ._generation import Call, RunRecord, run_generation
+from ._mlxinfo import ModelTables, model_tables
 from ._models import LoadedModel, ModelCache
 from ._worker import Job, Worker
 
@@ -25,6 +26,7 @@ class Engine:
         self.worker = Worker()
         self.cache = ModelCache()
         self.last_run: RunRecord | None = None
+        self._tables: ModelTables | None = None
         self._users = 0
         self._lock = threading.Lock()
         self.worker.on_exit(self.cache.clear)
@@ -39,7 +41,7 @@ class Engine:
         with self._lock:
             self._users = max(0, self._users - 1)
             last = self._users == 0
-        if last and self.cache.snapshot():
+        if last and self.cache.snapshot() and self.worker.thread is not None:
             self.unload()
 
     def submit(self, call: Call, deadline: float | None) -> Job:
@@ -62,6 +64,12 @@ class Engine:
     def unload(self, timeout: float | None = 60.0) -> int:
         """Unload every model and free its memory; returns how many were unloaded."""
         return self.worker.call(self.cache.clear, timeout)
+
+    def tables(self) -> ModelTables:
+        """mlx-vlm's architecture tables (computed once, on the worker)."""
+        if self._tables is None:
+            self._tables = self.worker.call(model_tables)
+        return self._tables
 
     def run(self, fn: Any, timeout: float | None = None) -> Any:
         """Run ``fn()`` on the worker (for MLX queries such as memory figures)."""

@@ -106,7 +106,7 @@ def _free_memory() -> None:
 
 def _check_architecture(name: str, path: Path) -> None:
     """Refuse an architecture mlx-vlm does not know before reading gigabytes of weights."""
-    from ._discovery import supported_model_type
+    from ._mlxinfo import model_tables
 
     try:
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
@@ -118,7 +118,7 @@ def _check_architecture(name: str, path: Path) -> None:
             hint="Download the model again.",
         ) from None
     custom = not isinstance(config, dict) or bool(config.get("model_file"))  # mlx-vlm decides
-    if not custom and not supported_model_type(config)[0]:
+    if not custom and not model_tables().supports(config)[0]:
         raise ModelNotFoundError(
             f"mlx-vlm cannot load model {name!r}: model_type "
             f"{config.get('model_type')!r} is not supported by this mlx-vlm version",

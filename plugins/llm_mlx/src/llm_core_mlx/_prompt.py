@@ -100,9 +100,10 @@ def check_images(model_name: str, model_type: str, count: int) -> None:
     """ValidationError when the model takes no images, or only one and ``count`` > 1."""
     if count == 0:
         return
-    from mlx_vlm.prompt_utils import MODEL_CONFIG, SINGLE_IMAGE_ONLY_MODELS
+    from ._mlxinfo import model_tables
 
-    if model_type.lower() not in MODEL_CONFIG:
+    tables = model_tables()
+    if model_type.lower() not in tables.vision_types:
         raise ValidationError(
             f"model {model_name!r} (model_type {model_type!r}) is a text-only model and "
             f"cannot take images ({count} given)",
@@ -111,7 +112,7 @@ def check_images(model_name: str, model_type: str, count: int) -> None:
             hint="Send text only, or use a vision model such as "
             "mlx-community/Qwen2-VL-2B-Instruct-4bit.",
         )
-    if count > 1 and model_type in SINGLE_IMAGE_ONLY_MODELS:
+    if count > 1 and model_type in tables.single_image_types:
         raise ValidationError(
             f"model {model_name!r} (model_type {model_type!r}) takes one image per request, "
             f"got {count}",
