@@ -12,7 +12,7 @@ import asyncio
 import os
 import struct
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -38,9 +38,9 @@ BOGUS_OPTION = "llm_core_contract_no_such_option"
 ONE_TRY = {"max_attempts": 1}
 
 
-def run_async(factory: Callable[[], Awaitable[T]]) -> T:
+def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run one coroutine on a fresh event loop (no async test plugin needed)."""
-    return asyncio.run(factory())  # type: ignore[arg-type]
+    return asyncio.run(factory())
 
 
 def tiny_png(width: int = 16, height: int = 16, rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:

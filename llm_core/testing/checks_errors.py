@@ -43,40 +43,36 @@ def texts_of(obj: object) -> Iterator[str]:
 class ErrorChecks(ContractBase):
     """Refused, unknown model and timeout map to typed errors; secrets stay secret."""
 
-    def _calls(self, client: Any, **fields: Any) -> dict[str, Callable[[], Any]]:
-        fields = self.fields(**fields)
-        return {
-            "generate": lambda: client.generate(self.prompt, **fields),
-            "stream": lambda: client.stream(self.prompt, **fields),
-            "list_models": client.list_models,
-        }
-
     def _expect(
-        self, kind: type[Exception], builtin: type[Exception] | None = None, **overrides: Any
+        self,
+        kind: type[Exception],
+        builtin: type[Exception] | None = None,
+        *,
+        model: str | None = None,
+        **overrides: Any,
     ) -> list[BaseException]:
-        """Every sync call and the async generate raise ``kind`` (and ``builtin``)."""
-        model = overrides.pop("request_model", None)
-        fields = {"model": model} if model else {}
+        """generate, stream, list_models (unless a ``model`` is asked for) and the async
+        generate all raise ``kind`` (and ``builtin``), carrying the provider's name."""
+        fields = self.fields(**({"model": model} if model else {}))
         with self.client(retry=ONE_TRY, **overrides) as client:
-            calls = self._calls(client, **fields)
-            if model:
-                del calls["list_models"]
-            errors = [raised(call) for call in calls.values()]
+            calls = {
+                "generate": lambda: client.generate(self.prompt, **fields),
+                "stream": lambda: client.stream(self.prompt, **fields),
+            }
+            if model is None:  # a model list does not depend on the request's model
+                calls["list_models"] = client.list_models
+            errors = {name: raised(call) for name, call in calls.items()}
 
-        async def run():
+        async def run() -> object:
             async with self.async_client(retry=ONE_TRY, **overrides) as client:
-                try:
-                    await client.generate(self.prompt, **self.fields(**fields))
-                except Exception as exc:
-                    return exc
-            pytest.fail("async generate raised nothing")
+                return await client.generate(self.prompt, **fields)
 
-        errors.append(run_async(run))
-        for name, error in zip([*calls, "async generate"], errors, strict=True):
+        errors["async generate"] = raised(lambda: run_async(run))
+        for name, error in errors.items():
             assert isinstance(error, kind), f"{name}: {type(error).__name__}: {error}"
             assert builtin is None or isinstance(error, builtin), name
             assert error.provider == self.provider, f"{name}: error.provider={error.provider!r}"
-        return errors
+        return list(errors.values())
 
     def test_refused_connection_is_connection_error(self) -> None:
         """A refused connection is llm_core.ConnectionError (also builtins.ConnectionError)."""
@@ -88,7 +84,7 @@ class ErrorChecks(ContractBase):
         """A model the backend lacks is ModelNotFoundError naming the model."""
         if self.unknown is None:
             pytest.skip("the backend serves any model name (unknown_model is None)")
-        for error in self._expect(llm_core.ModelNotFoundError, request_model=self.unknown):
+        for error in self._expect(llm_core.ModelNotFoundError, model=self.unknown):
             assert self.unknown in str(error), f"the error does not name the model: {error}"
 
     def test_timeout_is_timeout_error(self) -> None:
