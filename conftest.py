@@ -18,14 +18,13 @@ _CLEARED = ("LLM_CORE_", "OLLAMA_HOST", "LM_API_TOKEN", "LMSTUDIO_API_TOKEN", "V
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each test starts with no llm-core settings in the environment and no stray ``.env``."""
     for name in list(os.environ):
         if name.startswith(_CLEARED):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.chdir(tmp_path)  # so a developer's .env in the checkout is not read
-    yield
 
 
 @pytest.fixture

@@ -21,8 +21,18 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx"]
 MLX = "mlx-vlm[cpu]>=0.7" if sys.platform.startswith("linux") else "mlx-vlm>=0.7"
-TEST_TOOLS = ["pytest>=8", "pytest-cov>=5", "anyio>=4", "ruff>=0.6", "gguf>=0.10", "numpy",
-              "xllamacpp", "pillow", "tokenizers", MLX]
+TEST_TOOLS = [
+    "pytest>=8",
+    "pytest-cov>=5",
+    "anyio>=4",
+    "ruff>=0.6",
+    "gguf>=0.10",
+    "numpy",
+    "xllamacpp",
+    "pillow",
+    "tokenizers",
+    MLX,
+]
 
 
 def python() -> str:
@@ -71,8 +81,18 @@ def test(args: list[str]) -> None:
 def installs(args: list[str]) -> None:
     """The example third-party plugin and each provider, installed the way a user would."""
     pip_install("./examples/llamacpp_native")
-    sh(python(), "-m", "pytest", "examples/llamacpp_native/tests", "-p", "no:cacheprovider",
-       "--rootdir", "examples/llamacpp_native", "-c", "examples/llamacpp_native/pyproject.toml")
+    sh(
+        python(),
+        "-m",
+        "pytest",
+        "examples/llamacpp_native/tests",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        "examples/llamacpp_native",
+        "-c",
+        "examples/llamacpp_native/pyproject.toml",
+    )
     sh("bash", ".ci/per-provider-installs.sh", python())
 
 

@@ -100,7 +100,7 @@ class Adapter(_AdapterBase, ABC):
     def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
 
-    def close(self) -> None:  # noqa: B027 - optional for adapters without resources
+    def close(self) -> None:
         """Release connections and other resources."""
 
     def __enter__(self) -> Adapter:
@@ -131,7 +131,7 @@ class AsyncAdapter(_AdapterBase, ABC):
     async def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
 
-    async def aclose(self) -> None:  # noqa: B027 - optional for adapters without resources
+    async def aclose(self) -> None:
         """Release connections and other resources."""
 
     async def __aenter__(self) -> AsyncAdapter:
@@ -170,7 +170,7 @@ class _Delegating:
 class WrappingAdapter(_Delegating, Adapter):
     """A sync adapter that wraps another one; override what you change (retry, cache, ...)."""
 
-    def __init__(self, inner: Adapter) -> None:  # noqa: D107 - no config of its own
+    def __init__(self, inner: Adapter) -> None:
         self.inner = inner
 
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
@@ -192,7 +192,7 @@ class WrappingAdapter(_Delegating, Adapter):
 class AsyncWrappingAdapter(_Delegating, AsyncAdapter):
     """An async adapter that wraps another one; override what you change."""
 
-    def __init__(self, inner: AsyncAdapter) -> None:  # noqa: D107
+    def __init__(self, inner: AsyncAdapter) -> None:
         self.inner = inner
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:

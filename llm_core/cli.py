@@ -20,7 +20,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _add_target(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-p", "--provider", help="provider name (default: LLM_CORE_PROVIDER or mlx)")
+    parser.add_argument(
+        "-p", "--provider", help="provider name (default: LLM_CORE_PROVIDER or mlx)"
+    )
     parser.add_argument("-m", "--model", help="model name (default: LLM_CORE_MODEL)")
     parser.add_argument("--base-url", help="server URL for HTTP providers")
     parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
@@ -32,21 +34,30 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_core.cli_commands import COMMANDS
 
     parser = argparse.ArgumentParser(
-        prog="llm-core", description="One command line for local large language models.",
+        prog="llm-core",
+        description="One command line for local large language models.",
         epilog="Settings also come from LLM_CORE_* environment variables and a .env file.",
     )
     parser.add_argument("--version", action="version", version=f"llm-core {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     providers = sub.add_parser("providers", help="list installed providers and plugins")
     providers.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    for name, help_text in (("models", "list the models a provider can serve"),
-                            ("health", "check that a provider answers")):
+    for name, help_text in (
+        ("models", "list the models a provider can serve"),
+        ("health", "check that a provider answers"),
+    ):
         _add_target(sub.add_parser(name, help=help_text))
     chat = sub.add_parser("chat", help="send a prompt and stream the answer")
     _add_target(chat)
     chat.add_argument("prompt", nargs="?", help="the prompt (read from stdin when piped)")
-    chat.add_argument("-i", "--image", action="append", default=[], metavar="PATH",
-                      help="attach an image (repeatable)")
+    chat.add_argument(
+        "-i",
+        "--image",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="attach an image (repeatable)",
+    )
     chat.add_argument("-s", "--system", help="a system message")
     chat.add_argument("-t", "--temperature", type=float)
     chat.add_argument("--max-tokens", type=int)

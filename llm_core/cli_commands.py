@@ -46,10 +46,20 @@ def providers(args: argparse.Namespace) -> int:
     plugins = list_plugins()
     specs = get_provider_specs()
     if args.json:
-        _print_json({"providers": [
-            {"name": s.name, "plugin": s.plugin, "description": s.description,
-             "default_base_url": s.default_base_url} for s in specs.values()],
-            "plugins": plugins})
+        _print_json(
+            {
+                "providers": [
+                    {
+                        "name": s.name,
+                        "plugin": s.plugin,
+                        "description": s.description,
+                        "default_base_url": s.default_base_url,
+                    }
+                    for s in specs.values()
+                ],
+                "plugins": plugins,
+            }
+        )
         return 0
     by_plugin = {p.name: p for p in plugins}
     print(f"{'PROVIDER':<12} {'DISTRIBUTION':<20} {'VERSION':<10} DESCRIPTION")
@@ -78,8 +88,10 @@ def models(args: argparse.Namespace) -> int:
     print(f"{'MODEL':<40} {'VISION':<7} {'LOADED':<7} {'CONTEXT':<8} SIZE")
     for m in found:
         size = f"{m.size_bytes / 1e9:.1f} GB" if m.size_bytes else ""
-        print(f"{m.id:<40} {_flag(m.vision):<7} {_flag(m.loaded):<7} "
-              f"{m.context_length or '':<8} {size}")
+        print(
+            f"{m.id:<40} {_flag(m.vision):<7} {_flag(m.loaded):<7} "
+            f"{m.context_length or '':<8} {size}"
+        )
     return 0
 
 
@@ -96,8 +108,10 @@ def health(args: argparse.Namespace) -> int:
     else:
         state = "ok" if result.ok else "DOWN"
         version = f" version {result.version}" if result.version else ""
-        print(f"{result.provider}: {state} in {result.latency * 1000:.0f} ms{version}"
-              f" ({result.url or 'in-process'}) {result.detail}".rstrip())
+        print(
+            f"{result.provider}: {state} in {result.latency * 1000:.0f} ms{version}"
+            f" ({result.url or 'in-process'}) {result.detail}".rstrip()
+        )
         for key, value in result.extra.items():
             print(f"  {key}: {value}")
     return 0 if result.ok else 1
@@ -135,5 +149,8 @@ def chat(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "chat": chat, "health": health, "models": models, "providers": providers,
+    "chat": chat,
+    "health": health,
+    "models": models,
+    "providers": providers,
 }

@@ -54,8 +54,14 @@ class _ClientBase:
         from llm_core.plugins import get_plugin_manager
 
         if settings is None:
-            settings = load_settings(provider=provider, model=model, base_url=base_url,
-                                     api_key=api_key, fallbacks=fallbacks, **overrides)
+            settings = load_settings(
+                provider=provider,
+                model=model,
+                base_url=base_url,
+                api_key=api_key,
+                fallbacks=fallbacks,
+                **overrides,
+            )
         self.settings = settings
         self._adapter = get_plugin_manager().hook.llm_core_resolve_adapter(
             config=settings.primary(), settings=settings, is_async=self._is_async, role="primary"
@@ -72,11 +78,14 @@ class _ClientBase:
         return self.settings.provider
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(provider={self.settings.provider!r}, " \
-               f"model={self.settings.model!r})"
+        return (
+            f"{type(self).__name__}(provider={self.settings.provider!r}, "
+            f"model={self.settings.model!r})"
+        )
 
-    def _request(self, prompt: Prompt | Request, images: Iterable[Any] | None,
-                 fields: dict[str, Any]) -> Request:
+    def _request(
+        self, prompt: Prompt | Request, images: Iterable[Any] | None, fields: dict[str, Any]
+    ) -> Request:
         if isinstance(prompt, Request):
             return prompt
         unknown = set(fields) - _REQUEST_FIELDS
@@ -112,14 +121,16 @@ _DOC_ARGS = """
 class Client(_ClientBase):
     """Synchronous client. Use as a context manager, or call :meth:`close`."""
 
-    def generate(self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None,
-                 **fields: Any) -> Response:
+    def generate(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Response:
         """Generate a complete answer."""
         request = self._request(prompt, images, fields)
         return self._adapter.generate(request, deadline=self._deadline())
 
-    def stream(self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None,
-               **fields: Any) -> Stream:
+    def stream(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Stream:
         """Stream the answer: iterate the returned :class:`Stream` for events."""
         request = self._request(prompt, images, fields)
         return Stream(iter(self._adapter.stream(request, deadline=self._deadline())))
@@ -148,14 +159,16 @@ class AsyncClient(_ClientBase):
 
     _is_async = True
 
-    async def generate(self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None,
-                       **fields: Any) -> Response:
+    async def generate(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Response:
         """Generate a complete answer."""
         request = self._request(prompt, images, fields)
         return await self._adapter.generate(request, deadline=self._deadline())
 
-    def stream(self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None,
-               **fields: Any) -> AsyncStream:
+    def stream(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> AsyncStream:
         """Stream the answer: ``async for`` over the returned :class:`AsyncStream`."""
         request = self._request(prompt, images, fields)
         return AsyncStream(aiter(self._adapter.stream(request, deadline=self._deadline())))

@@ -132,8 +132,12 @@ class Settings(ProviderConfig, BaseSettings):
     def primary(self) -> ProviderConfig:
         """The primary provider's config alone."""
         return ProviderConfig(
-            provider=self.provider, model=self.model, base_url=self.base_url,
-            api_key=self.api_key, timeouts=self.timeouts, options=self.options,
+            provider=self.provider,
+            model=self.model,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            timeouts=self.timeouts,
+            options=self.options,
         )
 
 

@@ -18,8 +18,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     └── FallbackExhaustedError        every provider of a fallback chain failed; lists each
 
 Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
-``hint`` that says what to do. Messages never contain an API key: adapters build them from status, body and URL only,
-and URLs are stripped of credentials before they reach an error.
+``hint`` that says what to do. Messages never contain an API key: adapters build them from
+status, body and URL only, and URLs are stripped of credentials before they reach an error.
 """
 
 from __future__ import annotations
@@ -67,8 +67,9 @@ class LLMError(Exception):
 
     def __str__(self) -> str:
         where = ", ".join(
-            f"{k}={v}" for k, v in (("provider", self.provider), ("model", self.model),
-                                    ("url", self.url)) if v
+            f"{k}={v}"
+            for k, v in (("provider", self.provider), ("model", self.model), ("url", self.url))
+            if v
         )
         text = f"{self.message} [{where}]" if where else self.message
         return f"{text}\nHint: {self.hint}" if self.hint else text
@@ -96,12 +97,12 @@ class ProviderError(LLMError):
     """The provider failed to serve the request; ``status_code`` is the HTTP status if any."""
 
 
-class ConnectionError(ProviderError, builtins.ConnectionError):  # noqa: A001
+class ConnectionError(ProviderError, builtins.ConnectionError):
     """The server could not be reached (refused, reset, unknown host)."""
 
 
-class TimeoutError(ProviderError, builtins.TimeoutError):  # noqa: A001
-    """A phase took too long; ``phase`` is ``connect``, ``read``, ``write``, ``pool`` or ``deadline``."""
+class TimeoutError(ProviderError, builtins.TimeoutError):
+    """A phase took too long; ``phase`` is connect, read, write, pool or deadline."""
 
     def __init__(self, message: str, *, phase: str = "read", **kwargs) -> None:
         super().__init__(message, **kwargs)
@@ -149,7 +150,5 @@ class FallbackExhaustedError(LLMError):
             f"  {i}. {name}: {type(err).__name__}: {getattr(err, 'message', err)}"
             for i, (name, err) in enumerate(self.failures, 1)
         )
-        kwargs.setdefault(
-            "hint", "Start one of these providers, or fix the first error listed."
-        )
+        kwargs.setdefault("hint", "Start one of these providers, or fix the first error listed.")
         super().__init__(f"all {len(self.failures)} providers failed:\n{lines}", **kwargs)

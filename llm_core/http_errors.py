@@ -14,8 +14,13 @@ from typing import Any
 
 from llm_core import errors as e
 
-__all__ = ["error_for_status", "error_message", "parse_retry_after", "redact_url",
-           "translate_transport_error"]
+__all__ = [
+    "error_for_status",
+    "error_message",
+    "parse_retry_after",
+    "redact_url",
+    "translate_transport_error",
+]
 
 
 def redact_url(url: str) -> str:
@@ -85,8 +90,11 @@ def message_from_json(data: Any) -> str | None:
     return None
 
 
-_NO_IMAGES = ("image input is not supported", "does not support multimodal",
-              "does not support images")
+_NO_IMAGES = (
+    "image input is not supported",
+    "does not support multimodal",
+    "does not support images",
+)
 
 
 def error_for_status(
@@ -101,21 +109,27 @@ def error_for_status(
     auth_hint: str | None = None,
 ) -> e.LLMError:
     """The typed error for an HTTP error status (>= 400)."""
-    ctx: dict[str, Any] = {"provider": provider, "model": model, "url": redact_url(url),
-                           "status_code": status}
+    ctx: dict[str, Any] = {
+        "provider": provider,
+        "model": model,
+        "url": redact_url(url),
+        "status_code": status,
+    }
     text = f"{provider} answered {status}: {message}"
     lowered = message.lower()
     if any(marker in lowered for marker in _NO_IMAGES):
         # llama.cpp says so with a 500, Ollama and LM Studio with a 400: never worth a retry.
         return e.ValidationError(
-            text, hint="This model cannot read images: use a vision model or drop the images.",
+            text,
+            hint="This model cannot read images: use a vision model or drop the images.",
             **ctx,
         )
     if status in (401, 403):
         return e.AuthenticationError(text, hint=auth_hint or "Check the API key setting.", **ctx)
     if status == 404:
         return e.ModelNotFoundError(
-            text, hint=not_found_hint or "Check the model name and that the base URL is right.",
+            text,
+            hint=not_found_hint or "Check the model name and that the base URL is right.",
             **ctx,
         )
     if status == 429:
@@ -131,8 +145,13 @@ def error_for_status(
 
 
 def translate_transport_error(
-    exc: BaseException, *, provider: str, model: str | None, url: str,
-    partial_text: str | None = None, down_hint: str | None = None,
+    exc: BaseException,
+    *,
+    provider: str,
+    model: str | None,
+    url: str,
+    partial_text: str | None = None,
+    down_hint: str | None = None,
 ) -> e.LLMError:
     """The typed error for an httpx2 exception; mid-stream breaks become GenerationError."""
     import httpx2
@@ -142,25 +161,37 @@ def translate_transport_error(
     if partial_text:
         return e.GenerationError(
             f"{provider} stream broke off after {len(partial_text)} characters: {detail}",
-            partial_text=partial_text, hint="The partial text is on error.partial_text.", **ctx,
+            partial_text=partial_text,
+            hint="The partial text is on error.partial_text.",
+            **ctx,
         )
     if isinstance(exc, httpx2.TimeoutException):
-        phase = {httpx2.ConnectTimeout: "connect", httpx2.ReadTimeout: "read",
-                 httpx2.WriteTimeout: "write", httpx2.PoolTimeout: "pool"}.get(type(exc), "read")
-        hint = ("Is the server running and reachable?" if phase == "connect" else
-                "The model may still be loading or generating; raise timeouts.read.")
-        return e.TimeoutError(f"{provider}: {phase} timeout ({detail})", phase=phase, hint=hint,
-                              **ctx)
+        phase = {
+            httpx2.ConnectTimeout: "connect",
+            httpx2.ReadTimeout: "read",
+            httpx2.WriteTimeout: "write",
+            httpx2.PoolTimeout: "pool",
+        }.get(type(exc), "read")
+        hint = (
+            "Is the server running and reachable?"
+            if phase == "connect"
+            else "The model may still be loading or generating; raise timeouts.read."
+        )
+        return e.TimeoutError(
+            f"{provider}: {phase} timeout ({detail})", phase=phase, hint=hint, **ctx
+        )
     if isinstance(exc, httpx2.ConnectError):
         return e.ConnectionError(
             f"cannot connect to {provider} at {ctx['url']}: {detail}",
-            hint=down_hint or "Is the server running? Check base_url.", **ctx,
+            hint=down_hint or "Is the server running? Check base_url.",
+            **ctx,
         )
     if isinstance(exc, httpx2.DecodingError):
         return e.InvalidResponseError(f"{provider} sent an undecodable body: {detail}", **ctx)
     if isinstance(exc, httpx2.TransportError):
         return e.ConnectionError(
             f"connection to {provider} failed: {detail}",
-            hint="The server closed the connection; it is retried automatically.", **ctx,
+            hint="The server closed the connection; it is retried automatically.",
+            **ctx,
         )
     return e.ProviderError(f"{provider} request failed: {detail}", **ctx)

@@ -69,7 +69,7 @@ class Image:
         else:
             raise ValidationError(
                 f"image source must be a path, bytes, URL or data URL, not {type(source).__name__}",
-                hint="Pass Image('photo.png'), Image(png_bytes) or Image('data:image/png;base64,...').",
+                hint="Pass Image('photo.png'), Image(png_bytes) or a data:image/png;base64 URL.",
             )
 
     def __repr__(self) -> str:
@@ -100,7 +100,7 @@ class Image:
                 except OSError as exc:
                     raise ValidationError(
                         f"cannot read image file {str(self.path)!r}: {exc.strerror or exc}",
-                        hint="Check the path; relative paths are relative to the working directory.",
+                        hint="Check the path (relative to the working directory).",
                     ) from None
             else:
                 self._data = _fetch(self.url or "")

@@ -156,8 +156,14 @@ def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message
             if item.get("images"):
                 content = [TextPart(content)] if isinstance(content, str) else list(content)
                 content += [ImagePart(Image(x)) for x in item["images"]]
-            out.append(Message(item["role"], content, name=item.get("name"),
-                               tool_call_id=item.get("tool_call_id")))
+            out.append(
+                Message(
+                    item["role"],
+                    content,
+                    name=item.get("name"),
+                    tool_call_id=item.get("tool_call_id"),
+                )
+            )
         elif isinstance(item, str):
             out.append(Message("user", item))
         else:

@@ -73,13 +73,15 @@ class OpenAIProtocol(HTTPBase):
         """The stream parser for one streamed request."""
         return ChatStream(self.provider, model, started)
 
-    def health_from(self, models: list[ModelInfo] | None, error: Exception | None,
-                    latency: float) -> Health:
+    def health_from(
+        self, models: list[ModelInfo] | None, error: Exception | None, latency: float
+    ) -> Health:
         """Health from a model-list probe (cheap: no generation, no model needed)."""
         url = redact_url(self.base_url())
         if error is not None:
-            return Health(False, self.provider, latency, detail=getattr(error, "message", str(error)),
-                          url=url)
+            return Health(
+                False, self.provider, latency, detail=getattr(error, "message", str(error)), url=url
+            )
         return Health(True, self.provider, latency, detail=f"{len(models or [])} models", url=url)
 
 
@@ -102,11 +104,13 @@ class OpenAIAdapter(OpenAIProtocol, SyncHTTP, Adapter):
         body = self.build_body(request, self.options_for(request), stream=True)
         return self._stream(body, model, deadline)
 
-    def _stream(self, body: dict, model: str | None, deadline: float | None
-                ) -> Iterator[StreamEvent]:
+    def _stream(
+        self, body: dict, model: str | None, deadline: float | None
+    ) -> Iterator[StreamEvent]:
         state = self.new_stream(model, time.perf_counter())
-        with self.open_stream("POST", self.chat_path, body=body, model=model,
-                              deadline=deadline) as response:
+        with self.open_stream(
+            "POST", self.chat_path, body=body, model=model, deadline=deadline
+        ) as response:
             try:
                 for line in response.iter_lines():
                     event = state.feed(line)
@@ -115,8 +119,9 @@ class OpenAIAdapter(OpenAIProtocol, SyncHTTP, Adapter):
                     if deadline is not None and time.monotonic() > deadline:
                         raise self.deadline_error(model)
             except httpx2.HTTPError as exc:
-                raise self.transport_error(exc, model, str(response.url),
-                                           partial_text=state.text) from None
+                raise self.transport_error(
+                    exc, model, str(response.url), partial_text=state.text
+                ) from None
         yield state.finish()
 
     def list_models(self) -> list[ModelInfo]:
@@ -142,21 +147,25 @@ class AsyncOpenAIAdapter(OpenAIProtocol, AsyncHTTP, AsyncAdapter):
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=False)
         started = time.perf_counter()
-        data = await self.request_json("POST", self.chat_path, body=body, model=model,
-                                       deadline=deadline)
+        data = await self.request_json(
+            "POST", self.chat_path, body=body, model=model, deadline=deadline
+        )
         return self.to_response(data, model, time.perf_counter() - started)
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=True)
         return self._stream(body, model, deadline)
 
-    async def _stream(self, body: dict, model: str | None, deadline: float | None
-                      ) -> AsyncIterator[StreamEvent]:
+    async def _stream(
+        self, body: dict, model: str | None, deadline: float | None
+    ) -> AsyncIterator[StreamEvent]:
         state = self.new_stream(model, time.perf_counter())
-        async with self.open_stream("POST", self.chat_path, body=body, model=model,
-                                    deadline=deadline) as response:
+        async with self.open_stream(
+            "POST", self.chat_path, body=body, model=model, deadline=deadline
+        ) as response:
             try:
                 async for line in response.aiter_lines():
                     event = state.feed(line)
@@ -165,8 +174,9 @@ class AsyncOpenAIAdapter(OpenAIProtocol, AsyncHTTP, AsyncAdapter):
                     if deadline is not None and time.monotonic() > deadline:
                         raise self.deadline_error(model)
             except httpx2.HTTPError as exc:
-                raise self.transport_error(exc, model, str(response.url),
-                                           partial_text=state.text) from None
+                raise self.transport_error(
+                    exc, model, str(response.url), partial_text=state.text
+                ) from None
         yield state.finish()
 
     async def list_models(self) -> list[ModelInfo]:

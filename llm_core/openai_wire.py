@@ -17,8 +17,14 @@ from llm_core import errors as e
 from llm_core.messages import ImagePart, Message
 from llm_core.types import ModelInfo, Request, Response, StreamEvent, Usage
 
-__all__ = ["ChatStream", "chat_body", "message_json", "parse_completion", "parse_models",
-           "timings_metrics"]
+__all__ = [
+    "ChatStream",
+    "chat_body",
+    "message_json",
+    "parse_completion",
+    "parse_models",
+    "timings_metrics",
+]
 
 
 def message_json(message: Message) -> dict[str, Any]:
@@ -29,7 +35,8 @@ def message_json(message: Message) -> dict[str, Any]:
     else:
         out["content"] = [
             {"type": "image_url", "image_url": {"url": p.image.data_url()}}
-            if isinstance(p, ImagePart) else {"type": "text", "text": p.text}
+            if isinstance(p, ImagePart)
+            else {"type": "text", "text": p.text}
             for p in message.content
         ]
     if message.name:
@@ -39,11 +46,14 @@ def message_json(message: Message) -> dict[str, Any]:
     return out
 
 
-def chat_body(request: Request, model: str | None, options: dict[str, Any], *,
-              stream: bool) -> dict[str, Any]:
+def chat_body(
+    request: Request, model: str | None, options: dict[str, Any], *, stream: bool
+) -> dict[str, Any]:
     """The ``/chat/completions`` body for a request."""
-    body: dict[str, Any] = {"messages": [message_json(m) for m in request.messages],
-                            "stream": stream}
+    body: dict[str, Any] = {
+        "messages": [message_json(m) for m in request.messages],
+        "stream": stream,
+    }
     if model:
         body["model"] = model
     for name in ("temperature", "max_tokens", "top_p", "stop", "seed"):
@@ -70,10 +80,12 @@ def timings_metrics(timings: Any) -> dict[str, float]:
     if not isinstance(timings, dict):
         return {}
     out: dict[str, float] = {}
-    for src, dst, scale in (("predicted_per_second", "tokens_per_second", 1.0),
-                            ("prompt_per_second", "prompt_tokens_per_second", 1.0),
-                            ("prompt_ms", "prompt_seconds", 0.001),
-                            ("predicted_ms", "generation_seconds", 0.001)):
+    for src, dst, scale in (
+        ("predicted_per_second", "tokens_per_second", 1.0),
+        ("prompt_per_second", "prompt_tokens_per_second", 1.0),
+        ("prompt_ms", "prompt_seconds", 0.001),
+        ("predicted_ms", "generation_seconds", 0.001),
+    ):
         value = timings.get(src)
         if isinstance(value, int | float):
             out[dst] = value * scale
@@ -88,7 +100,9 @@ def _usage(data: Any) -> Usage:
 
 def _shape_error(provider: str, model: str | None, what: str) -> e.InvalidResponseError:
     return e.InvalidResponseError(
-        f"{provider} answer has the wrong shape: {what}", provider=provider, model=model,
+        f"{provider} answer has the wrong shape: {what}",
+        provider=provider,
+        model=model,
         hint="Is base_url an OpenAI-compatible endpoint (usually ending in /v1)?",
     )
 
@@ -124,15 +138,28 @@ def parse_models(data: Any, *, provider: str) -> list[ModelInfo]:
         return []
     if not isinstance(items, list):
         raise _shape_error(provider, None, "no data[] in the model list")
-    return [ModelInfo(id=m["id"], provider=provider, loaded=m.get("loaded"), raw=m)
-            for m in items if isinstance(m, dict) and "id" in m]
+    return [
+        ModelInfo(id=m["id"], provider=provider, loaded=m.get("loaded"), raw=m)
+        for m in items
+        if isinstance(m, dict) and "id" in m
+    ]
 
 
 class ChatStream:
     """Parses SSE lines of a streamed chat completion into StreamEvents."""
 
-    __slots__ = ("done", "finish_reason", "first_at", "model", "parts", "provider", "raw",
-                 "started", "thinking", "usage")
+    __slots__ = (
+        "done",
+        "finish_reason",
+        "first_at",
+        "model",
+        "parts",
+        "provider",
+        "raw",
+        "started",
+        "thinking",
+        "usage",
+    )
 
     def __init__(self, provider: str, model: str | None, started: float) -> None:
         self.provider, self.model, self.started = provider, model, started
@@ -194,8 +221,10 @@ class ChatStream:
     def broken(self, why: str) -> e.GenerationError:
         """The error for a stream that failed after it started."""
         return e.GenerationError(
-            f"{self.provider} stream failed: {why}", partial_text=self.text,
-            provider=self.provider, model=self.model,
+            f"{self.provider} stream failed: {why}",
+            partial_text=self.text,
+            provider=self.provider,
+            model=self.model,
             hint="The text received so far is on error.partial_text.",
         )
 
@@ -205,10 +234,15 @@ class ChatStream:
             raise self.broken("the stream ended before [DONE]")
         now = time.perf_counter()
         response = Response(
-            content=self.text, model=self.model or "", provider=self.provider,
-            finish_reason=self.finish_reason, usage=self.usage, latency=now - self.started,
+            content=self.text,
+            model=self.model or "",
+            provider=self.provider,
+            finish_reason=self.finish_reason,
+            usage=self.usage,
+            latency=now - self.started,
             time_to_first_token=None if self.first_at is None else self.first_at - self.started,
-            thinking="".join(self.thinking), metrics=timings_metrics(self.raw.get("timings")),
+            thinking="".join(self.thinking),
+            metrics=timings_metrics(self.raw.get("timings")),
             raw=self.raw,
         )
         return StreamEvent(done=True, response=response)

@@ -127,7 +127,9 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as exc:  # a broken plugin must not break the core
-            _broken[ep.name] = PluginInfo(ep.name, dist, version, error=f"{type(exc).__name__}: {exc}")
+            _broken[ep.name] = PluginInfo(
+                ep.name, dist, version, error=f"{type(exc).__name__}: {exc}"
+            )
             warnings.warn(
                 f"llm-core plugin {ep.name!r} ({dist}) failed to load and is skipped: "
                 f"{type(exc).__name__}: {exc}",

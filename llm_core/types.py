@@ -51,14 +51,17 @@ class Request:
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         if self.max_tokens is not None and (
-            not isinstance(self.max_tokens, int) or isinstance(self.max_tokens, bool)
+            not isinstance(self.max_tokens, int)
+            or isinstance(self.max_tokens, bool)
             or self.max_tokens < 1
         ):
             raise ValidationError(
                 f"max_tokens must be a positive integer, got {self.max_tokens!r}",
                 hint="Pass max_tokens=256 or leave it out for the provider's default.",
             )
-        if self.seed is not None and (not isinstance(self.seed, int) or isinstance(self.seed, bool)):
+        if self.seed is not None and (
+            not isinstance(self.seed, int) or isinstance(self.seed, bool)
+        ):
             raise ValidationError(f"seed must be an integer, got {self.seed!r}")
         if isinstance(self.stop, str):
             self.stop = [self.stop]
@@ -85,21 +88,40 @@ class Request:
     def cache_key_material(self) -> str:
         """A canonical JSON string of everything that shapes the answer (never credentials)."""
         msgs = [
-            [m.role, m.content if isinstance(m.content, str)
-             else [p.text if hasattr(p, "text") else p.image.cache_token() for p in m.content],
-             m.name, m.tool_call_id]
+            [
+                m.role,
+                m.content
+                if isinstance(m.content, str)
+                else [p.text if hasattr(p, "text") else p.image.cache_token() for p in m.content],
+                m.name,
+                m.tool_call_id,
+            ]
             for m in self.messages
         ]
-        body = [msgs, self.model, self.temperature, self.max_tokens, self.top_p, self.stop,
-                self.seed, self.response_format, self.options, self.tools]
+        body = [
+            msgs,
+            self.model,
+            self.temperature,
+            self.max_tokens,
+            self.top_p,
+            self.stop,
+            self.seed,
+            self.response_format,
+            self.options,
+            self.tools,
+        ]
         return json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
 
 
 def _check_range(name: str, value: float | None, low: float, high: float) -> None:
     if value is None:
         return
-    if (not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value)
-            or not low <= value <= high):
+    if (
+        not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or math.isnan(value)
+        or not low <= value <= high
+    ):
         raise ValidationError(
             f"{name} must be a number from {low} to {high}, got {value!r}",
             hint=f"Pass {name}={low} for the most predictable output.",

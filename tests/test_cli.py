@@ -28,16 +28,51 @@ def test_providers_lists_the_builtin(capsys) -> None:
 
 @pytest.mark.engine
 def test_chat_streams_from_a_real_server(capsys, llamacpp_server) -> None:
-    code, out, err = run(capsys, "chat", "-p", "openai", "--base-url", llamacpp_server.openai_url,
-                         "--max-tokens", "5", "-t", "0", "Hello")
+    code, out, err = run(
+        capsys,
+        "chat",
+        "-p",
+        "openai",
+        "--base-url",
+        llamacpp_server.openai_url,
+        "--max-tokens",
+        "5",
+        "-t",
+        "0",
+        "Hello",
+    )
     assert code == 0 and out.strip() and err == ""
-    code, out, _ = run(capsys, "chat", "-p", "openai", "--base-url", llamacpp_server.openai_url,
-                       "--max-tokens", "5", "--json", "-s", "Be brief", "Hello")
+    code, out, _ = run(
+        capsys,
+        "chat",
+        "-p",
+        "openai",
+        "--base-url",
+        llamacpp_server.openai_url,
+        "--max-tokens",
+        "5",
+        "--json",
+        "-s",
+        "Be brief",
+        "Hello",
+    )
     data = json.loads(out)
     assert data["finish_reason"] == "length" and data["usage"]["completion_tokens"] == 5
     assert data["usage"]["total_tokens"] == data["usage"]["prompt_tokens"] + 5
-    code, out, _ = run(capsys, "chat", "-p", "openai", "--base-url", llamacpp_server.openai_url,
-                       "--max-tokens", "3", "--no-stream", "--seed", "1", "Hello")
+    code, out, _ = run(
+        capsys,
+        "chat",
+        "-p",
+        "openai",
+        "--base-url",
+        llamacpp_server.openai_url,
+        "--max-tokens",
+        "3",
+        "--no-stream",
+        "--seed",
+        "1",
+        "Hello",
+    )
     assert code == 0 and out.strip()
 
 
@@ -92,9 +127,22 @@ def test_debug_env_shows_the_traceback(monkeypatch) -> None:
 @pytest.mark.engine
 def test_console_script_reads_a_piped_prompt(llamacpp_server) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "llm_core.cli", "chat", "-p", "openai", "--base-url",
-         llamacpp_server.openai_url, "--max-tokens", "4"],
-        input="Hello from stdin", capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "llm_core.cli",
+            "chat",
+            "-p",
+            "openai",
+            "--base-url",
+            llamacpp_server.openai_url,
+            "--max-tokens",
+            "4",
+        ],
+        input="Hello from stdin",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
@@ -106,8 +154,12 @@ def test_plugin_commands_are_added(monkeypatch, capsys) -> None:
     class Plugin:
         @llm_core.hookimpl
         def llm_core_register_commands(self, register):
-            register("hello", "say hello", lambda p: p.add_argument("name"),
-                     lambda args: print(f"hello {args.name}") or 0)
+            register(
+                "hello",
+                "say hello",
+                lambda p: p.add_argument("name"),
+                lambda args: print(f"hello {args.name}") or 0,
+            )
 
     pm = llm_core.get_plugin_manager()
     pm.register(Plugin(), name="test-hello")

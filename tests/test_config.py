@@ -47,12 +47,14 @@ def test_invalid_env_value_names_field_value_and_variable(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
-    [({"provder": "x"}, "unknown setting 'provder'"),
-     ({"base_url": "ftp://x"}, "base_url"),
-     ({"provider": "bad name!"}, "provider"),
-     ({"timeouts": {"read": -1}}, "timeouts.read"),
-     ({"retry": {"max_attempts": 0}}, "LLM_CORE_RETRY__MAX_ATTEMPTS"),
-     ({"fallbacks": [{"provider": "ollama", "colour": 1}]}, "fallbacks")],
+    [
+        ({"provder": "x"}, "unknown setting 'provder'"),
+        ({"base_url": "ftp://x"}, "base_url"),
+        ({"provider": "bad name!"}, "provider"),
+        ({"timeouts": {"read": -1}}, "timeouts.read"),
+        ({"retry": {"max_attempts": 0}}, "LLM_CORE_RETRY__MAX_ATTEMPTS"),
+        ({"fallbacks": [{"provider": "ollama", "colour": 1}]}, "fallbacks"),
+    ],
 )
 def test_invalid_arguments(kwargs: dict, needle: str) -> None:
     with pytest.raises(ConfigurationError, match=needle):

@@ -34,10 +34,12 @@ def ollama():
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize(("doc", "number", "code"), snippets(),
-                         ids=[f"{d}#{n}" for d, n, _ in snippets()])
-def test_snippet_runs(doc, number, code, monkeypatch, capsys, ollama, llamacpp_server,
-                      tiny_vlm) -> None:
+@pytest.mark.parametrize(
+    ("doc", "number", "code"), snippets(), ids=[f"{d}#{n}" for d, n, _ in snippets()]
+)
+def test_snippet_runs(
+    doc, number, code, monkeypatch, capsys, ollama, llamacpp_server, tiny_vlm
+) -> None:
     monkeypatch.setenv("OLLAMA_HOST", ollama.url)
     if 'Client("openai")' in code:  # LLM_CORE_BASE_URL is the primary provider's, any provider
         monkeypatch.setenv("LLM_CORE_BASE_URL", llamacpp_server.openai_url)

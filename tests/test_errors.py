@@ -14,14 +14,28 @@ def test_tree_matches_the_docstring() -> None:
         assert issubclass(getattr(e, name), e.LLMError)
     assert issubclass(e.ConnectionError, builtins.ConnectionError)
     assert issubclass(e.TimeoutError, builtins.TimeoutError)
-    for name in ("ConnectionError", "TimeoutError", "AuthenticationError", "ModelNotFoundError",
-                 "RateLimitError", "ServerError", "InvalidResponseError", "GenerationError"):
+    for name in (
+        "ConnectionError",
+        "TimeoutError",
+        "AuthenticationError",
+        "ModelNotFoundError",
+        "RateLimitError",
+        "ServerError",
+        "InvalidResponseError",
+        "GenerationError",
+    ):
         assert issubclass(getattr(e, name), e.ProviderError)
 
 
 def test_context_and_hint_in_str() -> None:
-    err = e.ModelNotFoundError("model 'x' not found", provider="ollama", model="x",
-                               url="http://h/api/chat", hint="ollama pull x", status_code=404)
+    err = e.ModelNotFoundError(
+        "model 'x' not found",
+        provider="ollama",
+        model="x",
+        url="http://h/api/chat",
+        hint="ollama pull x",
+        status_code=404,
+    )
     text = str(err)
     assert "provider=ollama" in text and "model=x" in text and "Hint: ollama pull x" in text
     assert err.status_code == 404
@@ -36,8 +50,9 @@ def test_errors_pickle_with_their_fields() -> None:
 
 
 def test_fallback_exhausted_lists_every_provider() -> None:
-    err = e.FallbackExhaustedError([("ollama", e.ConnectionError("refused")),
-                                    ("lmstudio", e.ModelNotFoundError("no model"))])
+    err = e.FallbackExhaustedError(
+        [("ollama", e.ConnectionError("refused")), ("lmstudio", e.ModelNotFoundError("no model"))]
+    )
     assert "1. ollama: ConnectionError: refused" in str(err)
     assert "2. lmstudio: ModelNotFoundError: no model" in str(err)
     assert len(err.failures) == 2

@@ -22,12 +22,14 @@ def test_prompt_string_becomes_one_user_message() -> None:
 
 
 def test_dicts_strings_and_messages_mix() -> None:
-    msgs = coerce_messages([
-        {"role": "system", "content": "Be brief"},
-        "Hi",
-        Message.assistant("Hello"),
-        {"role": "user", "content": "Look", "images": [PNG]},
-    ])
+    msgs = coerce_messages(
+        [
+            {"role": "system", "content": "Be brief"},
+            "Hi",
+            Message.assistant("Hello"),
+            {"role": "user", "content": "Look", "images": [PNG]},
+        ]
+    )
     assert [m.role for m in msgs] == ["system", "user", "assistant", "user"]
     assert msgs[3].text == "Look"
     assert msgs[3].images[0].mime_type == "image/png"
@@ -35,10 +37,17 @@ def test_dicts_strings_and_messages_mix() -> None:
 
 def test_openai_style_parts_are_understood() -> None:
     data_url = "data:image/png;base64," + base64.b64encode(PNG).decode()
-    [msg] = coerce_messages([{"role": "user", "content": [
-        {"type": "text", "text": "What is this?"},
-        {"type": "image_url", "image_url": {"url": data_url}},
-    ]}])
+    [msg] = coerce_messages(
+        [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is this?"},
+                    {"type": "image_url", "image_url": {"url": data_url}},
+                ],
+            }
+        ]
+    )
     assert isinstance(msg.content[0], TextPart)
     assert isinstance(msg.content[1], ImagePart)
     assert msg.images[0].data() == PNG
@@ -79,7 +88,7 @@ def test_image_from_path_bytes_and_data_url(tmp_path) -> None:
 
 
 def test_unreadable_image_path_names_the_path(tmp_path) -> None:
-    with pytest.raises(ValidationError, match="nope.png"):
+    with pytest.raises(ValidationError, match=r"nope\.png"):
         Image(tmp_path / "nope.png").data()
 
 

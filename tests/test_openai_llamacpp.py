@@ -116,8 +116,10 @@ async def test_async_early_close(llamacpp_server) -> None:
 
 def test_mlx_style_model_not_found_maps(openai_fake) -> None:
     openai_fake.strict_models = True
-    with (Client("openai", base_url=openai_fake.url + "/v1", model="nope") as client,
-          pytest.raises(ModelNotFoundError)):
+    with (
+        Client("openai", base_url=openai_fake.url + "/v1", model="nope") as client,
+        pytest.raises(ModelNotFoundError),
+    ):
         client.generate("Hi")
 
 

@@ -49,8 +49,9 @@ def llm_core_register_providers(register):
 '''
 
 
-def install_distribution(root: Path, name: str, entry_points: dict[str, str],
-                         modules: dict[str, str]) -> None:
+def install_distribution(
+    root: Path, name: str, entry_points: dict[str, str], modules: dict[str, str]
+) -> None:
     """Lay out a distribution (code plus .dist-info metadata) the way pip would."""
     for module, source in modules.items():
         (root / f"{module}.py").write_text(textwrap.dedent(source))
@@ -73,8 +74,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_third_party_plugin_is_discovered_and_used(site: Path) -> None:
-    install_distribution(site, "llm-echo", {"echo": "llm_echo_plugin"},
-                         {"llm_echo_plugin": ECHO_PLUGIN})
+    install_distribution(
+        site, "llm-echo", {"echo": "llm_echo_plugin"}, {"llm_echo_plugin": ECHO_PLUGIN}
+    )
     assert "echo" in get_provider_specs()
     info = {p.name: p for p in list_plugins()}["echo"]
     assert (info.distribution, info.version) == ("llm-echo", "1.2.3")
@@ -85,8 +87,12 @@ def test_third_party_plugin_is_discovered_and_used(site: Path) -> None:
 
 
 def test_broken_plugin_warns_and_is_listed(site: Path) -> None:
-    install_distribution(site, "llm-broken", {"broken": "llm_broken_plugin"},
-                         {"llm_broken_plugin": "raise ImportError('needs libfoo')"})
+    install_distribution(
+        site,
+        "llm-broken",
+        {"broken": "llm_broken_plugin"},
+        {"llm_broken_plugin": "raise ImportError('needs libfoo')"},
+    )
     with pytest.warns(PluginWarning, match="needs libfoo"):
         specs = get_provider_specs()
     assert "openai" in specs  # the core still works
@@ -95,8 +101,9 @@ def test_broken_plugin_warns_and_is_listed(site: Path) -> None:
 
 
 def test_allowlist_limits_what_loads(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    install_distribution(site, "llm-echo", {"echo": "llm_echo_plugin"},
-                         {"llm_echo_plugin": ECHO_PLUGIN})
+    install_distribution(
+        site, "llm-echo", {"echo": "llm_echo_plugin"}, {"llm_echo_plugin": ECHO_PLUGIN}
+    )
     monkeypatch.setenv("LLM_CORE_PLUGINS", "")
     assert set(get_provider_specs()) == {"openai"}
     with pytest.raises(ConfigurationError, match="unknown provider 'echo'"):
@@ -118,12 +125,19 @@ def test_unknown_first_party_provider_says_what_to_install(site: Path, monkeypat
 
 
 def test_duplicate_and_invalid_provider_names_are_rejected(site: Path) -> None:
-    install_distribution(site, "llm-dupe", {"dupe": "llm_dupe_plugin"}, {"llm_dupe_plugin": '''
+    install_distribution(
+        site,
+        "llm-dupe",
+        {"dupe": "llm_dupe_plugin"},
+        {
+            "llm_dupe_plugin": """
         import llm_core
         @llm_core.hookimpl
         def llm_core_register_providers(register):
             register("openai", adapter=object, async_adapter=object)
-    '''})
+    """
+        },
+    )
     with pytest.raises(ConfigurationError, match="registered twice"):
         get_provider_specs()
     reset_plugin_manager()
@@ -140,8 +154,9 @@ def test_plugin_manager_is_built_once_and_discovery_is_lazy() -> None:
 
 
 def test_blocking_a_plugin_by_name(site: Path) -> None:
-    install_distribution(site, "llm-echo", {"echo": "llm_echo_plugin"},
-                         {"llm_echo_plugin": ECHO_PLUGIN})
+    install_distribution(
+        site, "llm-echo", {"echo": "llm_echo_plugin"}, {"llm_echo_plugin": ECHO_PLUGIN}
+    )
     pm = llm_core.get_plugin_manager()
     pm.set_blocked("echo")
     with warnings.catch_warnings():

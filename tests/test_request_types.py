@@ -16,9 +16,20 @@ def test_request_accepts_a_prompt_and_normalises_stop() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("temperature", -1), ("temperature", 3), ("temperature", float("nan")), ("top_p", 2),
-     ("max_tokens", 0), ("max_tokens", 1.5), ("max_tokens", True), ("seed", "x"),
-     ("stop", [""]), ("response_format", "json"), ("options", ["x"]), ("temperature", "hot")],
+    [
+        ("temperature", -1),
+        ("temperature", 3),
+        ("temperature", float("nan")),
+        ("top_p", 2),
+        ("max_tokens", 0),
+        ("max_tokens", 1.5),
+        ("max_tokens", True),
+        ("seed", "x"),
+        ("stop", [""]),
+        ("response_format", "json"),
+        ("options", ["x"]),
+        ("temperature", "hot"),
+    ],
 )
 def test_bad_fields_name_themselves(field: str, value: object) -> None:
     with pytest.raises(ValidationError, match=field):

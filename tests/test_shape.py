@@ -40,8 +40,11 @@ def test_every_public_name_has_a_docstring() -> None:
 
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_every_module_is_under_250_lines(package: Path) -> None:
-    long = {str(p.relative_to(ROOT)): n for p in package.rglob("*.py")
-            if (n := len(p.read_text().splitlines())) >= 250}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in package.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) >= 250
+    }
     assert long == {}
 
 
@@ -51,10 +54,13 @@ def test_every_package_is_typed(package: Path) -> None:
 
 
 def test_importing_the_core_loads_no_plugin_and_no_heavy_dependency() -> None:
-    code = ("import sys, llm_core; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('mlx', 'mlx_vlm', 'transformers', 'llm_core_ollama', 'llm_core_lmstudio', "
-            "'llm_core_mlx', 'pytest', 'llm_core.testing')]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, llm_core; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('mlx', 'mlx_vlm', 'transformers', 'llm_core_ollama', 'llm_core_lmstudio', "
+        "'llm_core_mlx', 'pytest', 'llm_core.testing')]; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
