@@ -80,7 +80,7 @@ def test(args: list[str]) -> None:
 
 def installs(args: list[str]) -> None:
     """The example third-party plugin and each provider, installed the way a user would."""
-    pip_install("./examples/llamacpp_native")
+    pip_install("./examples/llamacpp_native[test]")
     sh(
         python(),
         "-m",
