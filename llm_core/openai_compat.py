@@ -113,6 +113,8 @@ class OpenAIAdapter(OpenAIProtocol, SyncHTTP, Adapter):
         ) as response:
             try:
                 for line in response.iter_lines():
+                    if not line:  # the blank line ending each SSE event
+                        continue
                     event = state.feed(line)
                     if event is not None:
                         yield event
@@ -168,6 +170,8 @@ class AsyncOpenAIAdapter(OpenAIProtocol, AsyncHTTP, AsyncAdapter):
         ) as response:
             try:
                 async for line in response.aiter_lines():
+                    if not line:  # the blank line ending each SSE event
+                        continue
                     event = state.feed(line)
                     if event is not None:
                         yield event
