@@ -194,8 +194,7 @@ class ChatStream:
             from llm_core.http_errors import message_from_json
 
             raise self.broken(f"error inside the stream: {message_from_json(data)}")
-        # This runs once per token: `in` tests instead of .get() calls where the key is rare.
-        if "usage" in data and data["usage"]:  # noqa: RUF019
+        if "usage" in data and data["usage"]:  # noqa: RUF019 - per token: no call when absent
             self.usage = _usage(data["usage"])
         if "timings" in data:
             self.raw["timings"] = data["timings"]
@@ -207,9 +206,8 @@ class ChatStream:
             self.finish_reason = choice["finish_reason"]
         delta = choice.get("delta") or {}
         text = delta.get("content") or ""
-        thinking = ""
-        if "reasoning_content" in delta or "reasoning" in delta:
-            thinking = delta.get("reasoning_content") or delta.get("reasoning") or ""
+        rare = "reasoning_content" in delta or "reasoning" in delta  # no calls per token
+        thinking = (delta.get("reasoning_content") or delta.get("reasoning") or "") if rare else ""
         if not (text or thinking):
             return None
         if self.first_at is None:
