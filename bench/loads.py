@@ -135,21 +135,22 @@ class RawSide(Side):
 SIDES: tuple[type[Side], type[Side]] = (CoreSide, RawSide)
 
 
-def sequential_latencies(side: Any, client: Any, n: int) -> list[float]:
-    """Seconds per call for ``n`` calls one after another on a warm client."""
+def sequential_latencies(side: Any, client: Any, n: int) -> tuple[list[float], float]:
+    """Seconds per call for ``n`` calls one after another on a warm client; CPU s per call."""
     call, clock, out = side.call, time.perf_counter, []
     gc.collect()
+    cpu = time.process_time()
     for _ in range(n):
         t = clock()
         call(client)
         out.append(clock() - t)
-    return out
+    return out, (time.process_time() - cpu) / n
 
 
-def concurrent_rate(side: Any, n: int, in_flight: int = 32) -> float:
-    """Requests per second for ``n`` async calls with ``in_flight`` of them outstanding."""
+def concurrent_rate(side: Any, n: int, in_flight: int = 32) -> tuple[float, float]:
+    """Requests per second for ``n`` async calls with ``in_flight`` outstanding; CPU s per call."""
 
-    async def run() -> float:
+    async def run() -> tuple[float, float]:
         client = side.aclient()
         try:
             await asyncio.gather(*(side.acall(client) for _ in range(in_flight * 2)))  # warm pool
@@ -160,24 +161,26 @@ def concurrent_rate(side: Any, n: int, in_flight: int = 32) -> float:
                     await side.acall(client)
 
             gc.collect()
-            started = time.perf_counter()
+            cpu, started = time.process_time(), time.perf_counter()
             await asyncio.gather(*(worker() for _ in range(in_flight)))
-            return n / (time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            return n / elapsed, (time.process_time() - cpu) / n
         finally:
             await side.aclose(client)
 
     return asyncio.run(run())
 
 
-def stream_rate(side: Any, client: Any, streams: int, chunks: int) -> float:
-    """Content chunks per second over ``streams`` streams of ``chunks`` chunks each."""
+def stream_rate(side: Any, client: Any, streams: int, chunks: int) -> tuple[float, float]:
+    """Content chunks per second over ``streams`` streams of ``chunks``; CPU s per chunk."""
     gc.collect()
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     for _ in range(streams):
         got = side.stream(client, chunks)
         if got != chunks:
             raise RuntimeError(f"{side.name}: expected {chunks} chunks, got {got}")
-    return streams * chunks / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return streams * chunks / elapsed, (time.process_time() - cpu) / (streams * chunks)
 
 
 def interleaved(sides: list[Any], rounds: int, measure: Callable[[Any], Any]) -> list[list[Any]]:

@@ -121,6 +121,12 @@ def fresh_rows(url: str, plan: dict[str, int], meta: dict[str, Any]) -> list[Row
     return rows
 
 
+def _split(results: list[list[tuple[Any, float]]]) -> tuple[list[list[Any]], list[list[float]]]:
+    """Per side: the measured values, and the CPU microseconds per operation of each round."""
+    values = [[value for value, _ in side] for side in results]
+    return values, [[cpu * 1e6 for _, cpu in side] for side in results]
+
+
 def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list[Row]:
     """Sequential latency, requests/s at 32 in flight, stream chunks/s (in this process)."""
     sides = [CoreSide(url), RawSide(url)]
@@ -129,7 +135,7 @@ def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list
         for side, client in pairs:
             sequential_latencies(side, client, 100)  # warm-up
         log(f"  sequential: {plan['seq_rounds']} x {plan['seq_calls']} calls per side")
-        lat = meter.phase(
+        seq = meter.phase(
             "sequential",
             lambda: interleaved(
                 pairs,
@@ -137,7 +143,6 @@ def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list
                 lambda p: sequential_latencies(p[0], p[1], plan["seq_calls"]),
             ),
         )
-        flat = [[x * 1000 for chunk in side for x in chunk] for side in lat]
         log(f"  stream: {plan['stream_rounds']} x {plan['streams']} streams of {chunks}")
         for side, client in pairs:
             stream_rate(side, client, 1, chunks)  # warm-up
@@ -159,6 +164,8 @@ def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list
             sides, plan["rate_rounds"], lambda s: concurrent_rate(s, plan["rate_calls"])
         ),
     )
+    (lat, seq_cpu), (rate, rate_cpu), (chunk, chunk_cpu) = map(_split, (seq, rates, streams))
+    flat = [[x * 1000 for rnd in side for x in rnd] for side in lat]
     n_lat = len(flat[0])
     return [
         Row(
@@ -169,7 +176,7 @@ def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list
             percentile(flat[1], 50),
             target=1.10,
             samples=n_lat,
-            data={"core": flat[0], "raw": flat[1]},
+            data={"core": flat[0], "raw": flat[1], "core_cpu": seq_cpu[0], "raw_cpu": seq_cpu[1]},
         ),
         Row(
             "p99",
@@ -183,22 +190,27 @@ def loop_rows(url: str, plan: dict[str, int], chunks: int, meter: Meter) -> list
             "rps32",
             "requests/s @32 in flight (async)",
             "req/s",
-            median(rates[0]),
-            median(rates[1]),
+            median(rate[0]),
+            median(rate[1]),
             higher_is_better=True,
             target=0.95,
             samples=plan["rate_rounds"],
-            data={"core": rates[0], "raw": rates[1]},
+            data={"core": rate[0], "raw": rate[1], "core_cpu": rate_cpu[0], "raw_cpu": rate_cpu[1]},
         ),
         Row(
             "stream",
             f"stream chunks/s ({chunks}-chunk stream)",
             "chunks/s",
-            median(streams[0]),
-            median(streams[1]),
+            median(chunk[0]),
+            median(chunk[1]),
             higher_is_better=True,
             target=0.90,
             samples=plan["stream_rounds"],
-            data={"core": streams[0], "raw": streams[1]},
+            data={
+                "core": chunk[0],
+                "raw": chunk[1],
+                "core_cpu": chunk_cpu[0],
+                "raw_cpu": chunk_cpu[1],
+            },
         ),
     ]

@@ -26,6 +26,14 @@ from report import median, render, rows_as_json
 
 import llm_core
 
+CPU_UNITS = {
+    "import": "ms",
+    "first_call": "ms",
+    "p50": "us per call",
+    "rps32": "us per call",
+    "stream": "us per chunk",
+}
+
 
 class BenchServer:
     """``bench/server.py`` in its own process (so it never shares the client's GIL)."""
@@ -117,12 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         "server CPU (share of one core) while measuring: "
         + ", ".join(f"{k} {v:.0%}" for k, v in meter.shares.items())
     )
+    print("client CPU time instead of wall time (steadier on a busy machine):")
     for row in rows:
         if "core_cpu" in row.data:
             core_cpu, raw_cpu = median(row.data["core_cpu"]), median(row.data["raw_cpu"])
+            unit = CPU_UNITS.get(row.key, "us per operation")
             print(
-                f"{row.label}, CPU time instead of wall time: {core_cpu:.1f} ms vs "
-                f"{raw_cpu:.1f} ms ({core_cpu / raw_cpu:.3f}x)"
+                f"  {row.label}: {core_cpu:.1f} vs {raw_cpu:.1f} {unit} ({core_cpu / raw_cpu:.3f}x)"
             )
     print(f"python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs")
     if args.json:
