@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 
 import llm_core
 from llm_core.errors import ConfigurationError, ValidationError
 from llm_core.plugins import get_command_specs, get_provider
+from llm_core_mlx._progress import download_progress
 from llm_core_mlx._prompt import check_images
 from llm_core_mlx._stops import StopScanner
 
@@ -114,3 +117,42 @@ def test_stop_scanner(stops, chunks, emitted, stopped) -> None:
     assert (out, scanner.stopped) == (emitted, stopped)
     if stopped:
         assert scanner.feed("more") == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_download_progress_drives_the_shared_bar(monkeypatch) -> None:
+    import itertools
+
+    import llm_core.progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    clock = itertools.count(start=100.0, step=1.0)  # each redraw a second later: no throttling
+    fake_time = types.SimpleNamespace(monotonic=lambda: next(clock))
+    monkeypatch.setattr(llm_core.progress, "time", fake_time)
+    tqdm_class, finish = download_progress("downloading org/x")
+    files = tqdm_class(total=3, unit="it", desc="Fetching 3 files")  # not bytes: not shown
+    data = tqdm_class(total=2000, unit="B", unit_scale=True, desc="Reconstructing")
+    files.update(1)
+    data.update(1000)
+    data.refresh()
+    finish()
+    data.update(1000)  # after the download: ignored
+    data.close()
+    files.close()
+    text = terminal.getvalue()
+    assert "downloading org/x [" in text
+    assert "50.0% 1.0 KB/2.0 KB" in text
+    assert "100.0%" not in text
+    assert "Fetching" not in text
+
+
+def test_download_progress_can_be_turned_off(monkeypatch) -> None:
+    monkeypatch.setenv("LLM_CORE_PROGRESS", "0")
+    tqdm_class, finish = download_progress("downloading org/x")
+    assert tqdm_class is None
+    finish()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from llm_core.errors import AuthenticationError, ModelNotFoundError
 
-from ._progress import announce, progress_bar_class
+from ._progress import announce, download_progress
 
 __all__ = ["ALLOW_PATTERNS", "hf_cache_dir", "hub_offline", "resolve_model"]
 
@@ -132,13 +132,14 @@ def _download(repo_id: str, revision: str | None) -> Path:
     )
 
     announce(f"{repo_id} is not in the local cache; downloading it from the Hugging Face Hub")
+    tqdm_class, end_progress = download_progress(f"downloading {repo_id}")
     try:
         folder = snapshot_download(
             repo_id,
             revision=revision,
             cache_dir=str(hf_cache_dir()),
             allow_patterns=ALLOW_PATTERNS,
-            tqdm_class=progress_bar_class(repo_id),
+            tqdm_class=tqdm_class,
             endpoint=os.environ.get("HF_ENDPOINT") or None,
         )
     except GatedRepoError:
@@ -165,5 +166,7 @@ def _download(repo_id: str, revision: str | None) -> Path:
             model=repo_id,
             hint=_offline_hint(repo_id),
         ) from None
+    finally:
+        end_progress()
     announce(f"{repo_id} is ready")
     return Path(folder)

@@ -1,18 +1,23 @@
-"""Download progress for models fetched from the Hugging Face Hub, on standard error.
+"""Download progress for models fetched from the Hugging Face Hub, drawn by llm-core's shared
+:class:`llm_core.progress.ProgressBar` on standard error (the same bar as Ollama pulls).
 
-``huggingface_hub`` hides its bars when standard error is not a terminal; a first download of a
-few gigabytes then looks like a hang. :func:`progress_bar_class` gives ``snapshot_download`` a
-``tqdm`` class that always shows (sparingly, at most twice a second), labelled with the model.
-``LLM_CORE_PROGRESS=0`` (or ``HF_HUB_DISABLE_PROGRESS_BARS=1``) turns the bars off.
+``snapshot_download`` reports progress through a ``tqdm`` class it is given; ``huggingface_hub``'s
+own bars hide themselves when standard error is not a terminal, so a first download of a few
+gigabytes looks like a hang. :func:`download_progress` returns a ``tqdm`` subclass that draws
+nothing itself and forwards the byte counts to one ``ProgressBar`` labelled with the model: a
+redrawn line on a terminal, one plain line in a log. ``LLM_CORE_PROGRESS=0`` (or
+``HF_HUB_DISABLE_PROGRESS_BARS=1``) turns it off.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["announce", "progress_bar_class", "progress_enabled"]
+__all__ = ["announce", "download_progress", "progress_enabled"]
 
 _FALSE = {"0", "false", "no", "off"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -31,22 +36,35 @@ def announce(message: str) -> None:
         print(f"llm-core-mlx: {message}", file=sys.stderr, flush=True)
 
 
-def progress_bar_class(label: str) -> type | None:
-    """A ``tqdm`` class whose bars are prefixed with ``label``; None when progress is off."""
+def download_progress(label: str) -> tuple[type | None, Callable[[], None]]:
+    """(a tqdm class for ``snapshot_download``, a function that ends the bar); None when off."""
     if not progress_enabled():
-        return None
-    from tqdm.auto import tqdm
+        return None, lambda: None
+    from tqdm.std import tqdm
+
+    from llm_core.progress import ProgressBar
+
+    bar = ProgressBar()
+    bar.update(label)  # at once: in a log this is the one line the download gets
+    finished = False
+
+    def finish() -> None:
+        nonlocal finished
+        if not finished:
+            finished = True  # tqdm objects may still redraw when collected: ignore them
+            bar.close()
 
     class ModelProgress(tqdm):  # type: ignore[misc,valid-type]
-        """A tqdm bar that always shows, labelled with the model being downloaded."""
+        """A silent tqdm that forwards byte progress to the shared llm-core bar."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.pop("name", None)  # huggingface_hub's own bars take it, tqdm does not
-            desc = kwargs.get("desc") or ""
-            kwargs["desc"] = f"{label}: {desc}" if desc else label
-            kwargs.setdefault("file", sys.stderr)
-            kwargs.setdefault("mininterval", 0.5)
-            kwargs["disable"] = False
+            kwargs.update(file=io.StringIO(), disable=False, mininterval=0.1)
             super().__init__(*args, **kwargs)
 
-    return ModelProgress
+        def display(self, msg: str | None = None, pos: int | None = None) -> bool:
+            if self.unit == "B" and self.total and not finished:
+                bar.update(label, int(self.n), int(self.total))
+            return True
+
+    return ModelProgress, finish
