@@ -43,8 +43,12 @@ def settle(baseline: int, fakes: list[OpenAIFake]) -> int:
 def inject(primary: OpenAIFake, fallback: OpenAIFake) -> None:
     """More primary faults (420) than two waves of attempts: some callers exhaust their three
     attempts and fall back, the others get through on a retry."""
-    for fault, times in ((Fault.error(500), 300), (Fault.reset(), 60),
-                         (Fault.rate_limited(1), 40), (Fault.drop_mid_stream(after=1), 20)):
+    for fault, times in (
+        (Fault.error(500), 300),
+        (Fault.reset(), 60),
+        (Fault.rate_limited(1), 40),
+        (Fault.drop_mid_stream(after=1), 20),
+    ):
         primary.faults.push(fault, times=times, path=CHAT)
     fallback.faults.push(Fault.error(503), times=10, path=CHAT)
 
@@ -83,7 +87,9 @@ def test_200_concurrent_async_requests_with_faults(openai_fake, fallback_fake, f
 
     async def main() -> None:
         async with llm_core.AsyncClient(
-            "openai", base_url=openai_fake.url, cache={"responses": True},
+            "openai",
+            base_url=openai_fake.url,
+            cache={"responses": True},
             fallbacks=[{"provider": "openai", "base_url": fallback_fake.url}],
             timeouts={"connect": 5, "read": 10, "total": 60},
         ) as client:
@@ -106,9 +112,12 @@ def test_16_threads_share_one_client_and_its_caches(openai_fake, fallback_fake, 
     barrier, results, model_lists = threading.Barrier(16), [], []
     lock = threading.Lock()
     client = llm_core.Client(
-        "openai", base_url=openai_fake.url, cache={"responses": True},
+        "openai",
+        base_url=openai_fake.url,
+        cache={"responses": True},
         fallbacks=[{"provider": "openai", "base_url": fallback_fake.url}],
-        timeouts={"connect": 5, "read": 10, "total": 60})
+        timeouts={"connect": 5, "read": 10, "total": 60},
+    )
 
     def worker(t: int) -> None:
         barrier.wait()

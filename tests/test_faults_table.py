@@ -78,8 +78,7 @@ def test_fault_alone(row: Row, mode: str, openai_fake, fake_time) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
-def test_fault_with_a_fallback(row: Row, mode: str, openai_fake, fallback_fake,
-                               fake_time) -> None:
+def test_fault_with_a_fallback(row: Row, mode: str, openai_fake, fallback_fake, fake_time) -> None:
     row.setup(openai_fake)
     want = row.outcome(mode)
     kwargs = client_kwargs(row, refused_url() if row.refused else openai_fake.url)

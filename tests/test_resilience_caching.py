@@ -26,15 +26,19 @@ def twice(mode: str, kwargs: dict, **fields) -> tuple[Response, Response]:
         with llm_core.Client("scripted", base_url="http://a", **kwargs) as client:
             if mode == "sync":
                 return client.generate("hi", **fields), client.generate("hi", **fields)
-            return (client.stream("hi", **fields).until_done(),
-                    client.stream("hi", **fields).until_done())
+            return (
+                client.stream("hi", **fields).until_done(),
+                client.stream("hi", **fields).until_done(),
+            )
 
     async def main() -> tuple[Response, Response]:
         async with llm_core.AsyncClient("scripted", base_url="http://a", **kwargs) as client:
             if mode == "async":
                 return await client.generate("hi", **fields), await client.generate("hi", **fields)
-            return (await client.stream("hi", **fields).until_done(),
-                    await client.stream("hi", **fields).until_done())
+            return (
+                await client.stream("hi", **fields).until_done(),
+                await client.stream("hi", **fields).until_done(),
+            )
 
     return anyio.run(main)
 

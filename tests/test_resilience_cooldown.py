@@ -39,8 +39,9 @@ def test_a_healthy_provider_keeps_no_state(reg: CooldownRegistry) -> None:
     assert reg.state("p", S) == {"state": "closed", "failures": 0, "retry_in": 0.0}
 
 
-def test_n_failures_within_the_window_open_the_breaker(reg: CooldownRegistry,
-                                                       clock: FakeClock) -> None:
+def test_n_failures_within_the_window_open_the_breaker(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
     fail(reg, 2)
     assert reg.state("p", S)["state"] == "closed"
     fail(reg, 1)
@@ -51,8 +52,7 @@ def test_n_failures_within_the_window_open_the_breaker(reg: CooldownRegistry,
     assert adm.retry_in == pytest.approx(20.0)
 
 
-def test_failures_outside_the_window_do_not_add_up(reg: CooldownRegistry,
-                                                   clock: FakeClock) -> None:
+def test_failures_outside_the_window_do_not_add_up(reg: CooldownRegistry, clock: FakeClock) -> None:
     fail(reg, 2)
     clock.advance(61)
     fail(reg, 2)
@@ -67,19 +67,32 @@ def test_a_success_clears_the_count(reg: CooldownRegistry) -> None:
 
 
 def test_errors_that_mean_the_provider_answered_do_not_count(reg: CooldownRegistry) -> None:
-    for err in (e.ValidationError("400"), e.AuthenticationError("401"),
-                e.ModelNotFoundError("404"), e.TimeoutError("t", phase="deadline")):
+    for err in (
+        e.ValidationError("400"),
+        e.AuthenticationError("401"),
+        e.ModelNotFoundError("404"),
+        e.TimeoutError("t", phase="deadline"),
+    ):
         assert not counts_as_failure(err)
         reg.record("p", S, reg.admit("p", S), err)
     assert reg.state("p", S)["state"] == "closed"
-    assert all(counts_as_failure(x) for x in (
-        FAIL, e.TimeoutError("t", phase="read"), e.ServerError("500"), e.RateLimitError("429"),
-        e.InvalidResponseError("html"), e.GenerationError("cut")))
+    assert all(
+        counts_as_failure(x)
+        for x in (
+            FAIL,
+            e.TimeoutError("t", phase="read"),
+            e.ServerError("500"),
+            e.RateLimitError("429"),
+            e.InvalidResponseError("html"),
+            e.GenerationError("cut"),
+        )
+    )
     assert not counts_as_failure(CooldownError("skipped", retry_in=1.0))
 
 
-def test_after_the_cooldown_exactly_one_probe_goes_through(reg: CooldownRegistry,
-                                                          clock: FakeClock) -> None:
+def test_after_the_cooldown_exactly_one_probe_goes_through(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
     fail(reg, 3)
     clock.advance(30)
     assert reg.state("p", S)["state"] == "half_open"
@@ -93,8 +106,9 @@ def test_after_the_cooldown_exactly_one_probe_goes_through(reg: CooldownRegistry
     assert reg.admit("p", S).allowed
 
 
-def test_a_failed_probe_opens_the_breaker_for_another_period(reg: CooldownRegistry,
-                                                            clock: FakeClock) -> None:
+def test_a_failed_probe_opens_the_breaker_for_another_period(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
     fail(reg, 3)
     clock.advance(30)
     probe = reg.admit("p", S)
@@ -104,8 +118,9 @@ def test_a_failed_probe_opens_the_breaker_for_another_period(reg: CooldownRegist
     assert reg.admit("p", S).probe
 
 
-def test_an_abandoned_probe_frees_the_slot_without_a_verdict(reg: CooldownRegistry,
-                                                            clock: FakeClock) -> None:
+def test_an_abandoned_probe_frees_the_slot_without_a_verdict(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
     fail(reg, 3)
     clock.advance(30)
     probe = reg.admit("p", S)
@@ -125,8 +140,9 @@ def test_providers_are_independent_and_reset_works(reg: CooldownRegistry) -> Non
     assert reg.keys() == []
 
 
-def test_concurrent_probes_from_many_threads_admit_exactly_one(reg: CooldownRegistry,
-                                                              clock: FakeClock) -> None:
+def test_concurrent_probes_from_many_threads_admit_exactly_one(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
     fail(reg, 3)
     clock.advance(30)
     barrier, admitted = threading.Barrier(16), []

@@ -29,12 +29,15 @@ def test_the_next_provider_answers_once_retries_are_exhausted(env, mode: str) ->
     assert response.content == "from b"
     assert (len(a.calls), len(b.calls)) == (3, 1)
     assert [(f.provider, f.error_type) for f in response.fallbacks] == [
-        ("scripted", "ConnectionError")]
+        ("scripted", "ConnectionError")
+    ]
     assert [(x.provider, x.number) for x in response.attempts] == [
-        ("scripted", 1), ("scripted", 2), ("scripted", 3),
-        ("scripted", 1)]
-    assert env.recorder.of("fallback") == [
-        ("fallback", "scripted", "ConnectionError", "scripted")]
+        ("scripted", 1),
+        ("scripted", 2),
+        ("scripted", 3),
+        ("scripted", 1),
+    ]
+    assert env.recorder.of("fallback") == [("fallback", "scripted", "ConnectionError", "scripted")]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -46,8 +49,10 @@ def test_an_exhausted_chain_lists_every_provider_tried(env, mode: str) -> None:
         ask(mode, client_kwargs={"fallbacks": [B, C]})
     err = info.value
     assert [(name, type(x).__name__) for name, x in err.failures] == [
-        ("scripted", "ConnectionError"), ("scripted", "ModelNotFoundError"),
-        ("scripted:c-model", "ServerError")]
+        ("scripted", "ConnectionError"),
+        ("scripted", "ModelNotFoundError"),
+        ("scripted:c-model", "ServerError"),
+    ]
     assert "all 3 providers failed" in str(err)
     assert len(err.attempts) == 3 + 1 + 3
     assert isinstance(err.__cause__, e.ServerError)
@@ -62,8 +67,10 @@ def test_a_link_with_its_own_model_runs_the_request_on_it(env, mode: str) -> Non
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("error", [e.ValidationError("bad", status_code=422),
-                                   e.AuthenticationError("no key", status_code=401)])
+@pytest.mark.parametrize(
+    "error",
+    [e.ValidationError("bad", status_code=422), e.AuthenticationError("no key", status_code=401)],
+)
 def test_the_requests_own_faults_do_not_fall_back(env, mode: str, error: Exception) -> None:
     a, b = script("a", error), script("b", "from b")
     with pytest.raises(type(error)):
@@ -91,8 +98,10 @@ def test_the_total_deadline_stops_the_whole_chain(env, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_cooling_down_provider_is_skipped_then_probed(env, mode: str) -> None:
-    kwargs = {"retry": {"max_attempts": 1},
-              "cooldown": {"failures": 2, "window": 60, "cooldown": 30}}
+    kwargs = {
+        "retry": {"max_attempts": 1},
+        "cooldown": {"failures": 2, "window": 60, "cooldown": 30},
+    }
     a = script("a", *down(2))
     for _ in range(2):
         with pytest.raises(e.ConnectionError):
@@ -130,8 +139,8 @@ def test_health_shows_the_cooldown_state_of_every_link(env) -> None:
     assert health.extra["cooldown"]["state"] == "open"
     assert health.extra["cooldown"]["retry_in"] == pytest.approx(30.0)
     assert health.extra["fallbacks"] == [
-        {"provider": "scripted",
-         "cooldown": {"state": "closed", "failures": 0, "retry_in": 0.0}}]
+        {"provider": "scripted", "cooldown": {"state": "closed", "failures": 0, "retry_in": 0.0}}
+    ]
 
 
 def test_cooldown_zero_disables_the_breaker(env) -> None:

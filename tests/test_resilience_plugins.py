@@ -13,8 +13,15 @@ from llm_core.resilience.observe import Observer, ObserverWarning, observer
 from llm_core.resilience.policy import RetryPolicy
 from llm_core.resilience.retry import RetryingAdapter
 
-CORE = ["llm_core.cache", "llm_core.cache_store", "llm_core.cooldown", "llm_core.fallback",
-        "llm_core.logging", "llm_core.observe", "llm_core.retry"]
+CORE = [
+    "llm_core.cache",
+    "llm_core.cache_store",
+    "llm_core.cooldown",
+    "llm_core.fallback",
+    "llm_core.logging",
+    "llm_core.observe",
+    "llm_core.retry",
+]
 
 
 @pytest.fixture
@@ -40,11 +47,20 @@ def test_every_core_plugin_is_registered_by_name(env) -> None:
 @pytest.mark.parametrize("is_async", [False, True])
 def test_cache_is_outermost_then_fallback_cooldown_retry_observe(env, is_async) -> None:
     cls = llm_core.AsyncClient if is_async else llm_core.Client
-    client = cls("scripted", base_url="http://a",
-                 fallbacks=[{"provider": "scripted", "base_url": "http://b"}])
+    client = cls(
+        "scripted",
+        base_url="http://a",
+        fallbacks=[{"provider": "scripted", "base_url": "http://b"}],
+    )
     prefix = "Async" if is_async else ""
-    names = ["CachingAdapter", "FallbackAdapter", "CooldownAdapter", "RetryingAdapter",
-             "ObservingAdapter", "ScriptedAdapter"]
+    names = [
+        "CachingAdapter",
+        "FallbackAdapter",
+        "CooldownAdapter",
+        "RetryingAdapter",
+        "ObservingAdapter",
+        "ScriptedAdapter",
+    ]
     assert layers(client.adapter) == [prefix + n for n in names]
     link = client.adapter.inner.link(1)  # fallback links get no cache and no chain
     assert layers(link) == [prefix + n for n in names[2:]]
@@ -73,8 +89,11 @@ def test_blocking_fallback_and_cache(env) -> None:
     env.pm.set_blocked("llm_core.fallback")
     env.pm.set_blocked("llm_core.cache")
     a, b = script("a", *[e.ConnectionError("x")] * 3), script("b", "b")
-    client = llm_core.Client("scripted", base_url="http://a",
-                             fallbacks=[{"provider": "scripted", "base_url": "http://b"}])
+    client = llm_core.Client(
+        "scripted",
+        base_url="http://a",
+        fallbacks=[{"provider": "scripted", "base_url": "http://b"}],
+    )
     with pytest.raises(e.ConnectionError):
         client.generate("hi")
     client.list_models()
@@ -130,14 +149,24 @@ def test_the_logging_plugin_logs_each_step_and_never_an_api_key(env, caplog) -> 
     caplog.set_level(logging.DEBUG, logger="llm_core")
     script("a", e.ServerError("busy", status_code=503), "answer")
     script("b", e.ConnectionError("refused"), "ok")
-    kwargs = {"api_key": secret, "retry": {"max_attempts": 2}, "cache": {"responses": True},
-              "fallbacks": [{"provider": "scripted", "base_url": "http://b", "api_key": secret}]}
+    kwargs = {
+        "api_key": secret,
+        "retry": {"max_attempts": 2},
+        "cache": {"responses": True},
+        "fallbacks": [{"provider": "scripted", "base_url": "http://b", "api_key": secret}],
+    }
     with llm_core.Client("scripted", base_url="http://a", **kwargs) as client:
         client.generate("hi", temperature=0)
         client.generate("hi", temperature=0)
     messages = [(r.levelname, r.getMessage().split(" ")[0]) for r in caplog.records]
-    assert messages == [("DEBUG", "request"), ("INFO", "error"), ("WARNING", "retry"),
-                        ("DEBUG", "request"), ("DEBUG", "response"), ("DEBUG", "cache")]
+    assert messages == [
+        ("DEBUG", "request"),
+        ("INFO", "error"),
+        ("WARNING", "retry"),
+        ("DEBUG", "request"),
+        ("DEBUG", "response"),
+        ("DEBUG", "cache"),
+    ]
     assert secret not in caplog.text
     assert all(r.name == "llm_core" for r in caplog.records)
 

@@ -27,8 +27,10 @@ def test_transient_failures_are_retried_with_backoff_and_recorded(env, mode: str
     assert trail == [(1, "ServerError", 0.25), (2, "ConnectionError", 0.5), (3, None, 0.0)]
     rec = env.recorder
     assert [ev[2] for ev in rec.of("request")] == [1, 2, 3]
-    assert rec.of("retry") == [("retry", "scripted", 1, "ServerError", 0.25),
-                               ("retry", "scripted", 2, "ConnectionError", 0.5)]
+    assert rec.of("retry") == [
+        ("retry", "scripted", 1, "ServerError", 0.25),
+        ("retry", "scripted", 2, "ConnectionError", 0.5),
+    ]
     assert [ev[2] for ev in rec.of("error")] == ["ServerError", "ConnectionError"]
     assert rec.of("response") == [("response", "scripted", "fine")]
 
@@ -97,7 +99,8 @@ def test_a_stream_that_fails_before_its_first_event_is_retried(env, mode: str) -
 
 @pytest.mark.parametrize("mode", ["stream", "astream"])
 def test_a_stream_that_fails_after_an_event_raises_generation_error_with_the_text(
-        env, mode: str) -> None:
+    env, mode: str
+) -> None:
     a = script("a", Step("one two three", e.ConnectionError("dropped"), after=2), "again")
     b = script("b", "fallback answer")
     kwargs = {"fallbacks": [{"provider": "scripted", "base_url": "http://b"}]}

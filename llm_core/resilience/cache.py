@@ -66,8 +66,7 @@ class CachingAdapter(CacheState, WrappingAdapter):
         hit = self._hit(key, request, time.perf_counter())
         return iter(self._replay(hit)) if hit is not None else self._stream(key, request, deadline)
 
-    def _stream(self, key: str, request: Request, deadline: float | None
-                ) -> Iterator[StreamEvent]:
+    def _stream(self, key: str, request: Request, deadline: float | None) -> Iterator[StreamEvent]:
         with closing_events(iter(self.inner.stream(request, deadline=deadline))) as events:
             for event in events:
                 if event.done and event.response is not None:
@@ -116,15 +115,17 @@ class AsyncCachingAdapter(CacheState, AsyncWrappingAdapter):
         response, led = await self.flights.run(key, fetch, deadline=deadline)
         return response if led else self._as_hit(response, request, started)
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         key = self._key(request)
         if key is None:
             return self.inner.stream(request, deadline=deadline)
         return self._stream(key, request, deadline)
 
-    async def _stream(self, key: str, request: Request, deadline: float | None
-                      ) -> AsyncIterator[StreamEvent]:
+    async def _stream(
+        self, key: str, request: Request, deadline: float | None
+    ) -> AsyncIterator[StreamEvent]:
         hit = self._hit(key, request, time.perf_counter())
         if hit is not None:
             for event in self._replay(hit):
@@ -158,8 +159,9 @@ class CachePlugin:
     """``llm_core.cache``: wraps the primary when a model TTL or the response cache is set."""
 
     @hookimpl(wrapper=True, tryfirst=True)
-    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
-                                 ) -> Any:
+    def llm_core_resolve_adapter(
+        self, config: Any, settings: Any, is_async: bool, role: str
+    ) -> Any:
         """Wrap the whole chain (primary only) in the caches."""
         adapter = yield
         cache = settings.cache

@@ -20,8 +20,9 @@ def response_key(config: Any, model: str | None, request: Request) -> str:
     """The response-cache key of ``request`` on ``config`` (no credentials in it)."""
     base = redact_url(config.base_url) if config.base_url else ""
     options = json.dumps(config.options, sort_keys=True, default=str)
-    material = "\n".join((config.provider, base, options, model or "",
-                          request.cache_key_material()))
+    material = "\n".join(
+        (config.provider, base, options, model or "", request.cache_key_material())
+    )
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -58,8 +59,7 @@ class ModelCache:
 class CacheState:
     """Keys, hits, the store and the model list: what the sync and async adapters share."""
 
-    def __init__(self, inner: Any, config: Any, settings: Any, store: Any,
-                 obs: Observer) -> None:
+    def __init__(self, inner: Any, config: Any, settings: Any, store: Any, obs: Observer) -> None:
         self.inner, self.key_config, self.observer = inner, config, obs
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
         self.models = ModelCache(settings.cache.models_ttl)
@@ -79,8 +79,9 @@ class CacheState:
 
     def _as_hit(self, stored: Response, request: Request, started: float) -> Response:
         self.observer.on_cache_hit(self.inner.provider, self.inner.model_for(request), "response")
-        return replace(stored, cached=True, attempts=[], fallbacks=[],
-                       latency=time.perf_counter() - started)
+        return replace(
+            stored, cached=True, attempts=[], fallbacks=[], latency=time.perf_counter() - started
+        )
 
     def _keep(self, key: str, response: Response) -> None:
         self.store.set(key, replace(response, attempts=[], fallbacks=[], cached=False), self.ttl)

@@ -49,25 +49,29 @@ class FallbackRun:
     def answered(self, response: Response) -> Response:
         """Fill ``response.fallbacks`` and prepend the failed links' attempts."""
         if self.failures:
-            response.fallbacks = [Attempt(label, i, error_text(err), type(err).__name__)
-                                  for i, (label, err) in enumerate(self.failures, 1)]
+            response.fallbacks = [
+                Attempt(label, i, error_text(err), type(err).__name__)
+                for i, (label, err) in enumerate(self.failures, 1)
+            ]
             response.attempts = self._prior_attempts() + response.attempts
         return response
 
     def _prior_attempts(self) -> list[Attempt]:
         out: list[Attempt] = []
         for label, err in self.failures:
-            out.extend(getattr(err, "attempts", None)
-                       or [Attempt(label, 1, error_text(err), type(err).__name__)])
+            out.extend(
+                getattr(err, "attempts", None)
+                or [Attempt(label, 1, error_text(err), type(err).__name__)]
+            )
         return out
-
 
 
 class Chain:
     """What the sync and async fallback adapters share: the links, built on first use."""
 
-    def __init__(self, inner: Any, config: Any, settings: Any, obs: Observer,
-                 resolve: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, inner: Any, config: Any, settings: Any, obs: Observer, resolve: Callable[[Any], Any]
+    ) -> None:
         self.inner = inner
         self.configs = [config, *settings.fallbacks]
         self.labels = [label_of(c) for c in self.configs]
@@ -100,7 +104,8 @@ class Chain:
 
     def _health(self, health: Health) -> Health:
         states = [getattr(self.link(i), "cooldown_state", dict)() for i in range(len(self.labels))]
-        health.extra["fallbacks"] = [{"provider": label, "cooldown": state}
-                                     for label, state in zip(self.labels[1:], states[1:],
-                                                             strict=True)]
+        health.extra["fallbacks"] = [
+            {"provider": label, "cooldown": state}
+            for label, state in zip(self.labels[1:], states[1:], strict=True)
+        ]
         return health

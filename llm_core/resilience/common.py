@@ -36,11 +36,14 @@ def broke_off(error: BaseException, partial_text: str) -> e.GenerationError:
         return error
     return e.GenerationError(
         f"stream broke off after {len(partial_text)} characters: {type(error).__name__}: "
-        f"{error_text(error)}", partial_text=partial_text,
-        provider=getattr(error, "provider", None), model=getattr(error, "model", None),
-        url=getattr(error, "url", None), status_code=getattr(error, "status_code", None),
+        f"{error_text(error)}",
+        partial_text=partial_text,
+        provider=getattr(error, "provider", None),
+        model=getattr(error, "model", None),
+        url=getattr(error, "url", None),
+        status_code=getattr(error, "status_code", None),
         hint="The text received so far is on error.partial_text; a stream is not retried "
-             "once its first event has reached you.",
+        "once its first event has reached you.",
     )
 
 

@@ -40,8 +40,14 @@ def counts_as_failure(error: BaseException) -> bool:
         return False
     if isinstance(error, e.TimeoutError):
         return error.phase != "deadline"
-    return isinstance(error, e.ConnectionError | e.ServerError | e.RateLimitError
-                      | e.InvalidResponseError | e.GenerationError)
+    return isinstance(
+        error,
+        e.ConnectionError
+        | e.ServerError
+        | e.RateLimitError
+        | e.InvalidResponseError
+        | e.GenerationError,
+    )
 
 
 class Admission(NamedTuple):
@@ -89,8 +95,15 @@ class CooldownRegistry:
             b.probing = True
             return Admission(True, probe=True)
 
-    def record(self, key: str, settings: CooldownSettings, admission: Admission,
-               error: BaseException | None, *, finished: bool = True) -> None:
+    def record(
+        self,
+        key: str,
+        settings: CooldownSettings,
+        admission: Admission,
+        error: BaseException | None,
+        *,
+        finished: bool = True,
+    ) -> None:
         """The outcome of an admitted call: ``error`` None is a success; ``finished`` False
         (cancelled, abandoned before any answer) gives no verdict and only frees the probe."""
         failed = error is not None and counts_as_failure(error)
@@ -129,8 +142,11 @@ class CooldownRegistry:
             if b.opened_at is None:
                 return {"state": "closed", "failures": len(b.failures), "retry_in": 0.0}
             left = b.opened_at + cooldown - self.clock()
-            return {"state": "open" if left > 0 else "half_open", "failures": len(b.failures),
-                    "retry_in": round(max(left, 0.0), 3)}
+            return {
+                "state": "open" if left > 0 else "half_open",
+                "failures": len(b.failures),
+                "retry_in": round(max(left, 0.0), 3),
+            }
 
     def keys(self) -> list[str]:
         """Every provider key with a breaker (one that has failed at least once)."""

@@ -93,20 +93,19 @@ class AsyncFallbackAdapter(Chain, AsyncWrappingAdapter):
         run = self._run()
         for i in range(len(self.labels)):
             try:
-                response = await self.link(i).generate(self._request(request, i),
-                                                       deadline=deadline)
+                response = await self.link(i).generate(self._request(request, i), deadline=deadline)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
             return run.answered(response)
         raise AssertionError("unreachable: FallbackRun raises when the chain is exhausted")
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         return self._stream(request, deadline)
 
-    async def _stream(self, request: Request, deadline: float | None
-                      ) -> AsyncIterator[StreamEvent]:
+    async def _stream(self, request: Request, deadline: float | None) -> AsyncIterator[StreamEvent]:
         run = self._run()
         for i in range(len(self.labels)):
             events = None
@@ -148,8 +147,9 @@ class FallbackPlugin:
     """``llm_core.fallback``: wraps the primary in a chain with ``settings.fallbacks``."""
 
     @hookimpl(wrapper=True)
-    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
-                                 ) -> Any:
+    def llm_core_resolve_adapter(
+        self, config: Any, settings: Any, is_async: bool, role: str
+    ) -> Any:
         """Chain the fallback links (each resolved with ``role="fallback"`` on first use)."""
         adapter = yield
         if adapter is None or role != "primary" or not settings.fallbacks:

@@ -26,8 +26,9 @@ class CooldownGate:
 
     __slots__ = ("config", "key", "label", "registry", "settings")
 
-    def __init__(self, registry: CooldownRegistry, config: ProviderConfig,
-                 settings: CooldownSettings) -> None:
+    def __init__(
+        self, registry: CooldownRegistry, config: ProviderConfig, settings: CooldownSettings
+    ) -> None:
         self.registry, self.config, self.settings = registry, config, settings
         self.key, self.label = key_of(config), label_of(config)
 
@@ -43,15 +44,18 @@ class CooldownGate:
         s = self.settings
         raise CooldownError(
             f"{self.label} failed {admission.failures} times within {s.window:g} s and is "
-            f"cooling down: {why}", retry_in=admission.retry_in, provider=self.config.provider,
+            f"cooling down: {why}",
+            retry_in=admission.retry_in,
+            provider=self.config.provider,
             model=self.config.model,
             url=redact_url(self.config.base_url) if self.config.base_url else None,
             hint="Check that the provider is up, or tune cooldown.failures, cooldown.window "
-                 "and cooldown.cooldown (0 disables the cooldown).",
+            "and cooldown.cooldown (0 disables the cooldown).",
         )
 
-    def leave(self, admission: Admission, error: BaseException | None,
-              finished: bool = True) -> None:
+    def leave(
+        self, admission: Admission, error: BaseException | None, finished: bool = True
+    ) -> None:
         """Record how the admitted call ended."""
         self.registry.record(self.key, self.settings, admission, error, finished=finished)
 
@@ -132,12 +136,12 @@ class AsyncCooldownAdapter(AsyncWrappingAdapter):
         self.gate.leave(admission, None)
         return response
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         return self._stream(request, deadline)
 
-    async def _stream(self, request: Request, deadline: float | None
-                      ) -> AsyncIterator[StreamEvent]:
+    async def _stream(self, request: Request, deadline: float | None) -> AsyncIterator[StreamEvent]:
         admission, answered = self.gate.enter(), False
         try:
             async with aclosing_events(aiter(self.inner.stream(request, deadline=deadline))) as ev:
@@ -165,8 +169,9 @@ class CooldownPlugin:
         self.registry = COOLDOWNS if registry is None else registry
 
     @hookimpl(wrapper=True)
-    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
-                                 ) -> Any:
+    def llm_core_resolve_adapter(
+        self, config: Any, settings: Any, is_async: bool, role: str
+    ) -> Any:
         """Wrap each link unless ``settings.cooldown.cooldown`` is 0."""
         adapter = yield
         if adapter is None or settings.cooldown.cooldown == 0:

@@ -41,13 +41,20 @@ class LoggingPlugin:
         self.log = log
 
     @hookimpl
-    def llm_core_on_request(self, provider: str, model: str | None, request: Request,
-                            attempt: int) -> None:
+    def llm_core_on_request(
+        self, provider: str, model: str | None, request: Request, attempt: int
+    ) -> None:
         """DEBUG: a request is about to be sent (its shape, not its content)."""
         if self.log.isEnabledFor(_DEBUG):
             images = sum(len(m.images) for m in request.messages)
-            self.log.debug("request provider=%s model=%s attempt=%d messages=%d images=%d",
-                           provider, model, attempt, len(request.messages), images)
+            self.log.debug(
+                "request provider=%s model=%s attempt=%d messages=%d images=%d",
+                provider,
+                model,
+                attempt,
+                len(request.messages),
+                images,
+            )
 
     @hookimpl
     def llm_core_on_response(self, provider: str, model: str | None, response: Response) -> None:
@@ -55,20 +62,31 @@ class LoggingPlugin:
         if self.log.isEnabledFor(_DEBUG):
             self.log.debug(
                 "response provider=%s model=%s latency=%.3fs finish=%s tokens=%s/%s",
-                provider, response.model or model, response.latency, response.finish_reason,
-                response.usage.prompt_tokens, response.usage.completion_tokens)
+                provider,
+                response.model or model,
+                response.latency,
+                response.finish_reason,
+                response.usage.prompt_tokens,
+                response.usage.completion_tokens,
+            )
 
     @hookimpl
-    def llm_core_on_retry(self, provider: str, model: str | None, attempt: int,
-                          error: BaseException, wait: float) -> None:
+    def llm_core_on_retry(
+        self, provider: str, model: str | None, attempt: int, error: BaseException, wait: float
+    ) -> None:
         """WARNING: an attempt failed and will be retried."""
         if self.log.isEnabledFor(_WARNING):
-            self.log.warning("retry provider=%s model=%s attempt=%d failed (%s); next in %.3fs",
-                             provider, model, attempt, _error(error), wait)
+            self.log.warning(
+                "retry provider=%s model=%s attempt=%d failed (%s); next in %.3fs",
+                provider,
+                model,
+                attempt,
+                _error(error),
+                wait,
+            )
 
     @hookimpl
-    def llm_core_on_fallback(self, failed: str, error: BaseException, next_provider: str
-                             ) -> None:
+    def llm_core_on_fallback(self, failed: str, error: BaseException, next_provider: str) -> None:
         """WARNING: a provider gave up; the chain moves on."""
         if self.log.isEnabledFor(_WARNING):
             self.log.warning("fallback from %s (%s) to %s", failed, _error(error), next_provider)

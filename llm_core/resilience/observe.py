@@ -1,33 +1,24 @@
-"""Observation: calling the ``llm_core_on_*`` hooks cheaply, and the ``llm_core.observe`` plugin.
+"""Observation: calling the ``llm_core_on_*`` hooks cheaply and safely.
 
 :class:`Observer` calls each observation hook only when some plugin implements it (one list
 check otherwise), calls every implementation on its own, and turns an observer's exception into
 an :class:`ObserverWarning`: a broken logging or metrics plugin never breaks a request.
 
-The ``llm_core.observe`` plugin wraps each bare adapter (innermost, below retry) and reports
-every attempt: ``on_request`` before it is sent, ``on_response`` when it finished (a stream: at
-its final event), ``on_error`` when it failed. The retry layer tells it the attempt number
-through :data:`ATTEMPT`; retry, fallback and cache report ``on_retry``, ``on_fallback`` and
-``on_cache_hit`` themselves.
+The ``llm_core.observe`` plugin (:mod:`.observing`) reports each attempt at the bare adapter;
+retry, fallback and cache report ``on_retry``, ``on_fallback`` and ``on_cache_hit`` themselves.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 from typing import Any
 
 import pluggy
 
-from llm_core.adapter import AsyncWrappingAdapter, WrappingAdapter
-from llm_core.errors import LLMError
-from llm_core.hookspecs import hookimpl
-from llm_core.resilience.common import aclosing_events, closing_events
-from llm_core.types import ModelInfo, Request, Response, StreamEvent
+from llm_core.types import Request, Response
 
-__all__ = ["ATTEMPT", "AsyncObservingAdapter", "ObservePlugin", "Observer", "ObserverWarning",
-           "ObservingAdapter", "observer"]
+__all__ = ["ATTEMPT", "Observer", "ObserverWarning", "observer"]
 
 #: The attempt number the retry layer is on (1 outside any retry layer).
 ATTEMPT: ContextVar[int] = ContextVar("llm_core_attempt", default=1)
@@ -54,8 +45,7 @@ class Observer:
     @property
     def watching_calls(self) -> bool:
         """True when some plugin observes requests, responses or errors."""
-        return bool(self._request._hookimpls or self._response._hookimpls
-                    or self._error._hookimpls)
+        return bool(self._request._hookimpls or self._response._hookimpls or self._error._hookimpls)
 
     def on_request(self, provider: str, model: str | None, request: Request, attempt: int) -> None:
         """Report a request about to be sent."""
@@ -67,8 +57,9 @@ class Observer:
         if self._response._hookimpls:
             _emit(self._response, provider, model, response)
 
-    def on_retry(self, provider: str, model: str | None, attempt: int, error: BaseException,
-                 wait: float) -> None:
+    def on_retry(
+        self, provider: str, model: str | None, attempt: int, error: BaseException, wait: float
+    ) -> None:
         """Report a retry about to wait ``wait`` seconds."""
         if self._retry._hookimpls:
             _emit(self._retry, provider, model, attempt, error, wait)
@@ -115,8 +106,12 @@ def _emit(caller: Any, *args: Any) -> None:
 
 
 def _warn(hook: str, who: str, exc: Exception) -> None:
-    warnings.warn(f"observer {who} raised in {hook} ({type(exc).__name__}: {exc}); "
-                  "the request goes on without it", ObserverWarning, stacklevel=4)
+    warnings.warn(
+        f"observer {who} raised in {hook} ({type(exc).__name__}: {exc}); "
+        "the request goes on without it",
+        ObserverWarning,
+        stacklevel=4,
+    )
 
 
 _observers: dict[int, Observer] = {}
@@ -132,115 +127,3 @@ def observer(pm: pluggy.PluginManager | None = None) -> Observer:
     if found is None or found._request is not pm.hook.llm_core_on_request:
         found = _observers[id(pm)] = Observer(pm)
     return found
-
-
-class ObservingAdapter(WrappingAdapter):
-    """Reports every call to the wrapped (bare) adapter to the observation hooks."""
-
-    def __init__(self, inner: Any, obs: Observer) -> None:
-        super().__init__(inner)
-        self.observer = obs
-
-    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        obs = self.observer
-        if not obs.watching_calls:
-            return self.inner.generate(request, deadline=deadline)
-        provider, model = self.inner.provider, self.inner.model_for(request)
-        obs.on_request(provider, model, request, ATTEMPT.get())
-        try:
-            response = self.inner.generate(request, deadline=deadline)
-        except LLMError as exc:
-            obs.on_error(provider, model, exc)
-            raise
-        obs.on_response(provider, model, response)
-        return response
-
-    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
-        if not self.observer.watching_calls:
-            return self.inner.stream(request, deadline=deadline)
-        return self._observed(request, deadline, ATTEMPT.get())
-
-    def _observed(self, request: Request, deadline: float | None, attempt: int
-                  ) -> Iterator[StreamEvent]:
-        obs, provider, model = self.observer, self.inner.provider, self.inner.model_for(request)
-        obs.on_request(provider, model, request, attempt)
-        try:
-            with closing_events(iter(self.inner.stream(request, deadline=deadline))) as events:
-                for event in events:
-                    if event.done and event.response is not None:
-                        obs.on_response(provider, model, event.response)
-                    yield event
-        except LLMError as exc:
-            obs.on_error(provider, model, exc)
-            raise
-
-    def list_models(self) -> list[ModelInfo]:
-        try:
-            return self.inner.list_models()
-        except LLMError as exc:
-            self.observer.on_error(self.inner.provider, None, exc)
-            raise
-
-
-class AsyncObservingAdapter(AsyncWrappingAdapter):
-    """The async twin of :class:`ObservingAdapter`."""
-
-    def __init__(self, inner: Any, obs: Observer) -> None:
-        super().__init__(inner)
-        self.observer = obs
-
-    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        obs = self.observer
-        if not obs.watching_calls:
-            return await self.inner.generate(request, deadline=deadline)
-        provider, model = self.inner.provider, self.inner.model_for(request)
-        obs.on_request(provider, model, request, ATTEMPT.get())
-        try:
-            response = await self.inner.generate(request, deadline=deadline)
-        except LLMError as exc:
-            obs.on_error(provider, model, exc)
-            raise
-        obs.on_response(provider, model, response)
-        return response
-
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
-        if not self.observer.watching_calls:
-            return self.inner.stream(request, deadline=deadline)
-        return self._observed(request, deadline, ATTEMPT.get())
-
-    async def _observed(self, request: Request, deadline: float | None, attempt: int
-                        ) -> AsyncIterator[StreamEvent]:
-        obs, provider, model = self.observer, self.inner.provider, self.inner.model_for(request)
-        obs.on_request(provider, model, request, attempt)
-        try:
-            events = aiter(self.inner.stream(request, deadline=deadline))
-            async with aclosing_events(events):
-                async for event in events:
-                    if event.done and event.response is not None:
-                        obs.on_response(provider, model, event.response)
-                    yield event
-        except LLMError as exc:
-            obs.on_error(provider, model, exc)
-            raise
-
-    async def list_models(self) -> list[ModelInfo]:
-        try:
-            return await self.inner.list_models()
-        except LLMError as exc:
-            self.observer.on_error(self.inner.provider, None, exc)
-            raise
-
-
-class ObservePlugin:
-    """``llm_core.observe``: wraps each bare adapter to report its calls (block it to stop)."""
-
-    @hookimpl(wrapper=True, trylast=True)
-    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
-                                 ) -> Any:
-        """Wrap the bare adapter that resolution built."""
-        adapter = yield
-        if adapter is None:
-            return None
-        cls = AsyncObservingAdapter if is_async else ObservingAdapter
-        return cls(adapter, observer())

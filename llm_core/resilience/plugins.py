@@ -24,7 +24,7 @@ def core_plugins() -> dict[str, Any]:
     from llm_core.resilience.fallback import FallbackPlugin
     from llm_core.resilience.guard import CooldownPlugin
     from llm_core.resilience.logging_plugin import LoggingPlugin
-    from llm_core.resilience.observe import ObservePlugin
+    from llm_core.resilience.observing import ObservePlugin
     from llm_core.resilience.retry import RetryPlugin
 
     return {

@@ -108,19 +108,21 @@ class RetryPolicy:
         if deadline is not None:
             left = deadline - self.clock()
             if wait >= left:
-                return RetryDecision(False, 0.0, deadline_error(error, attempt, wait, left),
-                                     "deadline")
+                return RetryDecision(
+                    False, 0.0, deadline_error(error, attempt, wait, left), "deadline"
+                )
         return RetryDecision(True, wait, error, "retry")
 
 
-def deadline_error(error: BaseException, attempt: int, wait: float, left: float
-                   ) -> e.TimeoutError:
+def deadline_error(error: BaseException, attempt: int, wait: float, left: float) -> e.TimeoutError:
     """The error for a retry that the total deadline leaves no time for."""
     return e.TimeoutError(
         f"total deadline leaves {max(left, 0.0):.3g} s, retry {attempt + 1} needs a wait of "
         f"{wait:.3g} s first (attempt {attempt} failed: {type(error).__name__}: "
         f"{error_text(error)})",
-        phase="deadline", provider=getattr(error, "provider", None),
-        model=getattr(error, "model", None), url=getattr(error, "url", None),
+        phase="deadline",
+        provider=getattr(error, "provider", None),
+        model=getattr(error, "model", None),
+        url=getattr(error, "url", None),
         hint="Raise timeouts.total, or leave it unset to bound only each phase.",
     )

@@ -2,7 +2,7 @@
 
 It is the innermost core wrapper (``trylast``), so it retries one target before the fallback
 layer moves on. Every call gets a :class:`RetryRun` (sans-IO: the attempt trail and the
-decisions); the sync and async adapters only call, sleep and loop.
+decisions, in :mod:`.retry_run`); the sync and async adapters only call, sleep and loop.
 
 - ``Response.attempts`` lists every try with its error and the wait before the next; an error
   that gives up carries the same list as ``error.attempts``.
@@ -28,87 +28,33 @@ from llm_core.adapter import AsyncWrappingAdapter, WrappingAdapter
 from llm_core.errors import LLMError
 from llm_core.hookspecs import hookimpl
 from llm_core.resilience.common import aclosing_events, closing_events, label_of, raise_broken
-from llm_core.resilience.observe import ATTEMPT, Observer, observer
-from llm_core.resilience.policy import RetryPolicy, error_text
-from llm_core.types import Attempt, ModelInfo, Request, Response, StreamEvent
+from llm_core.resilience.observe import ATTEMPT, observer
+from llm_core.resilience.policy import RetryPolicy
+from llm_core.resilience.retry_run import RetryBase, RetryRun
+from llm_core.types import ModelInfo, Request, Response, StreamEvent
 
-__all__ = ["AsyncRetryingAdapter", "RetryPlugin", "RetryRun", "RetryingAdapter"]
+__all__ = ["AsyncRetryingAdapter", "RetryPlugin", "RetryingAdapter"]
 
 T = TypeVar("T")
 
 
-class RetryRun:
-    """The retry state of one call: which attempt this is, what failed, what to do next."""
-
-    __slots__ = ("attempts", "deadline", "label", "model", "observer", "policy", "provider")
-
-    def __init__(self, policy: RetryPolicy, obs: Observer, label: str, provider: str,
-                 model: str | None, deadline: float | None) -> None:
-        self.policy, self.observer, self.label = policy, obs, label
-        self.provider, self.model, self.deadline = provider, model, deadline
-        self.attempts: list[Attempt] = []
-
-    @property
-    def number(self) -> int:
-        """The attempt about to run (from 1)."""
-        return len(self.attempts) + 1
-
-    def failed(self, error: LLMError) -> float:
-        """Record a failed attempt; return the wait before the next one, or raise to give up."""
-        number = self.number
-        decision = self.policy.decide(number, error, self.deadline)
-        self.attempts.append(Attempt(self.label, number, error_text(error),
-                                     type(error).__name__, decision.wait))
-        if not decision.retry:
-            final = decision.error
-            final.attempts = error.attempts = list(self.attempts)  # type: ignore[attr-defined]
-            if final is error:
-                raise error
-            raise final from error
-        self.observer.on_retry(self.provider, self.model, number, error, decision.wait)
-        return decision.wait
-
-    def succeeded(self, response: Response) -> Response:
-        """Record the successful attempt on ``response.attempts``."""
-        self.attempts.append(Attempt(self.label, self.number))
-        response.attempts = self.attempts
-        return response
-
-
-
-class _RetryBase:
-    """What the sync and async retrying adapters share."""
-
-    inner: Any
-    label: str
-
-    def __init__(self, inner: Any, policy: RetryPolicy, obs: Observer, label: str,
-                 sleep: Callable[[float], Any]) -> None:
-        self.inner, self.policy, self.observer = inner, policy, obs
-        self.label, self.sleep = label, sleep
-
-    def _run(self, request: Request | None, deadline: float | None) -> RetryRun:
-        model = None if request is None else self.inner.model_for(request)
-        return RetryRun(self.policy, self.observer, self.label, self.inner.provider, model,
-                        deadline)
-
-    def _done(self, response: Response, run: RetryRun | None) -> Response:
-        if run is None:  # answered at the first attempt: the hot path keeps no run
-            response.attempts = [Attempt(self.label, 1)]
-            return response
-        return run.succeeded(response)
-
-
-class RetryingAdapter(_RetryBase, WrappingAdapter):
+class RetryingAdapter(RetryBase, WrappingAdapter):
     """Retries the wrapped sync adapter per its policy."""
 
-    def _retry(self, call: Callable[[], T], request: Request | None, deadline: float | None
-               ) -> tuple[T, RetryRun | None]:
-        try:
-            return call(), None
-        except LLMError as exc:
-            run = self._run(request, deadline)
-            wait = run.failed(exc)
+    def _retry(
+        self,
+        call: Callable[[], T],
+        request: Request | None,
+        deadline: float | None,
+        failed: LLMError | None = None,
+    ) -> tuple[T, RetryRun | None]:
+        if failed is None:
+            try:
+                return call(), None
+            except LLMError as exc:
+                failed = exc
+        run = self._run(request, deadline)
+        wait = run.failed(failed)
         while True:
             if wait > 0:
                 self.sleep(wait)
@@ -121,8 +67,12 @@ class RetryingAdapter(_RetryBase, WrappingAdapter):
                 ATTEMPT.reset(token)
 
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        return self._done(*self._retry(
-            lambda: self.inner.generate(request, deadline=deadline), request, deadline))
+        try:  # the first attempt inline: the hot path
+            return self._done(self.inner.generate(request, deadline=deadline), None)
+        except LLMError as exc:
+            failed = exc
+        call = lambda: self.inner.generate(request, deadline=deadline)  # noqa: E731
+        return self._done(*self._retry(call, request, deadline, failed))
 
     def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
         return self._stream(request, deadline)
@@ -158,16 +108,23 @@ class RetryingAdapter(_RetryBase, WrappingAdapter):
         return self._retry(self.inner.list_models, None, None)[0]
 
 
-class AsyncRetryingAdapter(_RetryBase, AsyncWrappingAdapter):
+class AsyncRetryingAdapter(RetryBase, AsyncWrappingAdapter):
     """The async twin of :class:`RetryingAdapter`."""
 
-    async def _retry(self, call: Callable[[], Awaitable[T]], request: Request | None,
-                     deadline: float | None) -> tuple[T, RetryRun | None]:
-        try:
-            return await call(), None
-        except LLMError as exc:
-            run = self._run(request, deadline)
-            wait = run.failed(exc)
+    async def _retry(
+        self,
+        call: Callable[[], Awaitable[T]],
+        request: Request | None,
+        deadline: float | None,
+        failed: LLMError | None = None,
+    ) -> tuple[T, RetryRun | None]:
+        if failed is None:
+            try:
+                return await call(), None
+            except LLMError as exc:
+                failed = exc
+        run = self._run(request, deadline)
+        wait = run.failed(failed)
         while True:
             if wait > 0:
                 await self.sleep(wait)
@@ -180,15 +137,19 @@ class AsyncRetryingAdapter(_RetryBase, AsyncWrappingAdapter):
                 ATTEMPT.reset(token)
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        return self._done(*await self._retry(
-            lambda: self.inner.generate(request, deadline=deadline), request, deadline))
+        try:  # the first attempt inline: the hot path
+            return self._done(await self.inner.generate(request, deadline=deadline), None)
+        except LLMError as exc:
+            failed = exc
+        call = lambda: self.inner.generate(request, deadline=deadline)  # noqa: E731
+        return self._done(*await self._retry(call, request, deadline, failed))
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         return self._stream(request, deadline)
 
-    async def _stream(self, request: Request, deadline: float | None
-                      ) -> AsyncIterator[StreamEvent]:
+    async def _stream(self, request: Request, deadline: float | None) -> AsyncIterator[StreamEvent]:
         async def first_event() -> tuple[AsyncIterator[StreamEvent], StreamEvent | None]:
             events = aiter(self.inner.stream(request, deadline=deadline))
             try:
@@ -224,22 +185,28 @@ class AsyncRetryingAdapter(_RetryBase, AsyncWrappingAdapter):
 class RetryPlugin:
     """``llm_core.retry``: wraps every resolved adapter (primary and each fallback link)."""
 
-    def __init__(self, *, sleep: Callable[[float], None] = time.sleep,
-                 async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-                 clock: Callable[[], float] = time.monotonic,
-                 random: Callable[[], float] = _random.random) -> None:
+    def __init__(
+        self,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
         """Real sleeping and time by default; tests inject fakes."""
         self.sleep, self.async_sleep, self.clock, self.random = sleep, async_sleep, clock, random
 
     @hookimpl(wrapper=True, trylast=True)
-    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool, role: str
-                                 ) -> Any:
+    def llm_core_resolve_adapter(
+        self, config: Any, settings: Any, is_async: bool, role: str
+    ) -> Any:
         """Wrap the adapter below in a retrying one built from ``settings.retry``."""
         adapter = yield
         if adapter is None:
             return None
         policy = RetryPolicy.from_settings(settings.retry, clock=self.clock, random=self.random)
         if is_async:
-            return AsyncRetryingAdapter(adapter, policy, observer(), label_of(config),
-                                        self.async_sleep)
+            return AsyncRetryingAdapter(
+                adapter, policy, observer(), label_of(config), self.async_sleep
+            )
         return RetryingAdapter(adapter, policy, observer(), label_of(config), self.sleep)

@@ -45,7 +45,8 @@ def _shared(flight: _Flight) -> bool:
 def _wait_error() -> e.TimeoutError:
     return e.TimeoutError(
         "total deadline exceeded while waiting for an identical request in flight",
-        phase="deadline", hint="Raise timeouts.total, or leave it unset.",
+        phase="deadline",
+        hint="Raise timeouts.total, or leave it unset.",
     )
 
 
@@ -60,8 +61,9 @@ class SingleFlight:
         self._lock = threading.Lock()
         self._flights: dict[Hashable, _Flight] = {}
 
-    def run(self, key: Hashable, call: Callable[[], T], *, deadline: float | None = None
-            ) -> tuple[T, bool]:
+    def run(
+        self, key: Hashable, call: Callable[[], T], *, deadline: float | None = None
+    ) -> tuple[T, bool]:
         """``(result, led)``: ``led`` is False when the result came from another caller's call."""
         while True:
             with self._lock:
@@ -96,8 +98,9 @@ class AsyncSingleFlight:
     def __init__(self) -> None:
         self._flights: dict[Hashable, _Flight] = {}
 
-    async def run(self, key: Hashable, call: Callable[[], Awaitable[T]], *,
-                  deadline: float | None = None) -> tuple[T, bool]:
+    async def run(
+        self, key: Hashable, call: Callable[[], Awaitable[T]], *, deadline: float | None = None
+    ) -> tuple[T, bool]:
         """``(result, led)``: ``led`` is False when the result came from another task's call."""
         while True:
             flight = self._flights.get(key)

@@ -24,8 +24,9 @@ __all__ = ["MemoryStore", "llm_core_response_cache_store"]
 class MemoryStore:
     """A thread-safe LRU of at most ``max_entries`` responses, each kept for its ``ttl``."""
 
-    def __init__(self, max_entries: int = 1024, clock: Callable[[], float] = time.monotonic
-                 ) -> None:
+    def __init__(
+        self, max_entries: int = 1024, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """``clock`` is injectable for tests."""
         if max_entries < 1:
             raise ValueError(f"max_entries must be at least 1, got {max_entries}")

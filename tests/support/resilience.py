@@ -31,11 +31,16 @@ def install_fake_time(monkeypatch: pytest.MonkeyPatch, random: float = 1.0) -> F
     clock = FakeClock()
     pm = get_plugin_manager()
     retry = pm.get_plugin("llm_core.retry")
-    for name, value in (("sleep", clock.sleep), ("async_sleep", clock.async_sleep),
-                        ("clock", clock.now), ("random", lambda: random)):
+    for name, value in (
+        ("sleep", clock.sleep),
+        ("async_sleep", clock.async_sleep),
+        ("clock", clock.now),
+        ("random", lambda: random),
+    ):
         monkeypatch.setattr(retry, name, value)
-    monkeypatch.setattr(pm.get_plugin("llm_core.cooldown"), "registry",
-                        CooldownRegistry(clock=clock.now))
+    monkeypatch.setattr(
+        pm.get_plugin("llm_core.cooldown"), "registry", CooldownRegistry(clock=clock.now)
+    )
     return clock
 
 
@@ -169,8 +174,9 @@ class AsyncScriptedAdapter(_Scripted, AsyncAdapter):
             raise step.error
         return self._answer(request, step)
 
-    def stream(self, request: Request, *, deadline: float | None = None
-               ) -> AsyncIterator[StreamEvent]:
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
         step = self._script().next("stream")
         if step.error is not None and step.after is None:
             raise step.error
@@ -192,8 +198,12 @@ class AsyncScriptedAdapter(_Scripted, AsyncAdapter):
 class ScriptedPlugin:
     @llm_core.hookimpl
     def llm_core_register_providers(self, register: Any) -> None:
-        register("scripted", adapter=ScriptedAdapter, async_adapter=AsyncScriptedAdapter,
-                 description="scripted test provider")
+        register(
+            "scripted",
+            adapter=ScriptedAdapter,
+            async_adapter=AsyncScriptedAdapter,
+            description="scripted test provider",
+        )
 
 
 class Recorder:
@@ -214,8 +224,9 @@ class Recorder:
         self.events.append(("response", provider, response.content))
 
     @llm_core.hookimpl
-    def llm_core_on_retry(self, provider: str, attempt: int, error: BaseException,
-                          wait: float) -> None:
+    def llm_core_on_retry(
+        self, provider: str, attempt: int, error: BaseException, wait: float
+    ) -> None:
         self.events.append(("retry", provider, attempt, type(error).__name__, wait))
 
     @llm_core.hookimpl
@@ -282,7 +293,19 @@ def ask(
     return anyio.run(main)
 
 
-__all__ = ["AsyncScriptedAdapter", "FakeClock", "Recorder", "SCRIPTS", "ScriptedAdapter",
-           "ScriptedPlugin", "Step", "ask", "e", "install_fake_time", "install_no_wait",
-           "open_sockets",
-           "resilience_env", "script"]
+__all__ = [
+    "AsyncScriptedAdapter",
+    "FakeClock",
+    "Recorder",
+    "SCRIPTS",
+    "ScriptedAdapter",
+    "ScriptedPlugin",
+    "Step",
+    "ask",
+    "e",
+    "install_fake_time",
+    "install_no_wait",
+    "open_sockets",
+    "resilience_env",
+    "script",
+]
