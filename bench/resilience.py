@@ -203,7 +203,7 @@ def estimate(rows: list[dict]) -> str:
             f"{kind}: {cost_us / request_us:.1%} per request, {event_ns / chunk_ns:.1%} per chunk"
         )
     return (
-        f"wrappers' own cost: {cost_us:.1f} us per call, {event_ns:.0f} ns per stream "
+        f"sync wrappers' own cost: {cost_us:.1f} us per call, {event_ns:.0f} ns per stream "
         f"event; as a share of the bare figures (CPU): " + "; ".join(parts)
     )
 
