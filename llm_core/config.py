@@ -126,7 +126,9 @@ class Settings(ProviderConfig, BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     cooldown: CooldownSettings = Field(default_factory=CooldownSettings)
-    fallbacks: list[ProviderConfig] = Field(default_factory=list)
+    # Not default_factory=list: pydantic would parse list's text signature, which compiles the
+    # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
+    fallbacks: list[ProviderConfig] = Field(default=[])
     fallback_on_auth_errors: bool = False
 
     def primary(self) -> ProviderConfig:
