@@ -142,3 +142,34 @@ def test_closing_the_last_client_unloads_models(tiny_vlm: Path) -> None:
     assert second.adapter.loaded_models() == []
     with pytest.raises(llm_core.ConfigurationError, match="closed"):
         second.generate("Hi", max_tokens=2)
+
+
+def test_every_option_reaches_mlx_vlm(client, readable) -> None:
+    options = {
+        "top_k": 5,
+        "min_p": 0.05,
+        "repetition_penalty": 1.2,
+        "repetition_context_size": 8,
+        "presence_penalty": 0.1,
+        "frequency_penalty": 0.1,
+        "max_kv_size": 256,
+        "kv_bits": 8,
+        "prefill_step_size": 16,
+        "enable_thinking": False,
+        "thinking_budget": 8,
+    }
+    plain = client.generate("Describe the weather.", max_tokens=20)
+    tuned = client.generate("Describe the weather.", max_tokens=20, options=options)
+    assert readable(tuned.content)
+    assert tuned.usage.completion_tokens == 20
+    assert tuned.content != plain.content  # the repetition penalty changed the greedy text
+
+
+def test_resize_shape_shrinks_images_before_the_processor(client, tmp_path) -> None:
+    from PIL import Image
+
+    big = tmp_path / "big.png"
+    Image.new("RGB", (320, 224), (30, 200, 90)).save(big)
+    full = client.generate("Hi", images=[big], max_tokens=3)
+    small = client.generate("Hi", images=[big], max_tokens=3, options={"resize_shape": 56})
+    assert small.usage.prompt_tokens < full.usage.prompt_tokens  # fewer image tokens

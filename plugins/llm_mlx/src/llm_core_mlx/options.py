@@ -40,8 +40,8 @@ class MLXOptions(ProviderOptions):
     ``repetition_context_size``), ``presence_penalty``, ``frequency_penalty``.
     Memory: ``max_kv_size`` (rotating KV cache length), ``kv_bits`` (quantized KV cache),
     ``prefill_step_size`` (chunked prompt processing).
-    Images: ``resize_shape`` (``448`` or ``[h, w]``; ignored by processors that size images
-    themselves, such as Qwen2-VL's).
+    Images: ``resize_shape`` (``448`` or ``[h, w]``: shrink to fit, aspect kept, before the
+    processor; processors derived from transformers' ``BaseImageProcessor`` ignore it).
     Thinking models: ``enable_thinking`` (chat-template flag, also given to generation),
     ``thinking_budget`` (maximum thinking tokens).
     Models: ``model_dirs`` (folders whose model sub-folders ``list_models`` shows and bare
