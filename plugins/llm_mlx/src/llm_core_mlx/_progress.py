@@ -49,6 +49,7 @@ def download_progress(label: str) -> tuple[type | None, Callable[[], None]]:
     finished = False
 
     def finish() -> None:
+        """End the bar; later redraws are ignored."""
         nonlocal finished
         if not finished:
             finished = True  # tqdm objects may still redraw when collected: ignore them
@@ -63,6 +64,7 @@ def download_progress(label: str) -> tuple[type | None, Callable[[], None]]:
             super().__init__(*args, **kwargs)
 
         def display(self, msg: str | None = None, pos: int | None = None) -> bool:
+            """Forward byte counts to the shared bar instead of drawing."""
             if self.unit == "B" and self.total and not finished:
                 bar.update(label, int(self.n), int(self.total))
             return True
