@@ -175,3 +175,14 @@ def test_a_zero_ttl_turns_the_model_cache_off(env) -> None:
         client.list_models()
         assert not hasattr(client.adapter, "models")  # no cache wrapper at all
     assert s.calls == ["models"] * 2
+
+
+def test_editing_an_answer_never_changes_what_the_cache_keeps(env) -> None:
+    script("a", "kept")
+    with llm_core.Client("scripted", base_url="http://a", **CACHE) as client:
+        first = client.generate("hi", seed=1)
+        first.metrics["edited"], first.usage.prompt_tokens = 1.0, 999
+        hit = client.generate("hi", seed=1)
+        hit.metrics["edited too"] = 2.0
+        again = client.generate("hi", seed=1)
+    assert (again.cached, again.metrics, again.usage.prompt_tokens) == (True, {}, None)

@@ -56,6 +56,20 @@ class ModelCache:
             self.generation += 1
 
 
+def _copy(response: Response, **changes: Any) -> Response:
+    """A copy whose containers are copied too: edits by a caller never reach the store."""
+    return replace(
+        response,
+        attempts=[],
+        fallbacks=[],
+        usage=replace(response.usage),
+        tool_calls=list(response.tool_calls),
+        metrics=dict(response.metrics),
+        raw=dict(response.raw),
+        **changes,
+    )
+
+
 class CacheState:
     """Keys, hits, the store and the model list: what the sync and async adapters share."""
 
@@ -79,12 +93,10 @@ class CacheState:
 
     def _as_hit(self, stored: Response, request: Request, started: float) -> Response:
         self.observer.on_cache_hit(self.inner.provider, self.inner.model_for(request), "response")
-        return replace(
-            stored, cached=True, attempts=[], fallbacks=[], latency=time.perf_counter() - started
-        )
+        return _copy(stored, cached=True, latency=time.perf_counter() - started)
 
     def _keep(self, key: str, response: Response) -> None:
-        self.store.set(key, replace(response, attempts=[], fallbacks=[], cached=False), self.ttl)
+        self.store.set(key, _copy(response, cached=False), self.ttl)
 
     def _models_hit(self, models: list[ModelInfo]) -> list[ModelInfo]:
         self.observer.on_cache_hit(self.inner.provider, None, "models")

@@ -103,9 +103,11 @@ class Chain:
         return request if model is None or model == request.model else request.with_model(model)
 
     def _health(self, health: Health) -> Health:
-        states = [getattr(self.link(i), "cooldown_state", dict)() for i in range(len(self.labels))]
         health.extra["fallbacks"] = [
-            {"provider": label, "cooldown": state}
-            for label, state in zip(self.labels[1:], states[1:], strict=True)
+            {
+                "provider": self.labels[i],
+                "cooldown": getattr(self.link(i), "cooldown_state", dict)(),
+            }
+            for i in range(1, len(self.labels))
         ]
         return health
