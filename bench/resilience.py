@@ -190,7 +190,8 @@ def render(rows: list[dict]) -> str:
 
 def estimate(rows: list[dict]) -> str:
     """The wrappers' own CPU cost (null adapter rows) as a share of the bare server figures:
-    steadier than the end-to-end rows on a busy machine, where noise swamps a 1 % effect."""
+    steadier than the end-to-end rows on a busy machine, but a lower bound (in a tight loop the
+    wrappers run with warm caches; inside a real request they cost about three times as much)."""
     by = {r["label"]: r["cpu"] for r in rows}
     call = by["null adapter generate, us per call"]
     event = by["null adapter stream, ns per event"]
@@ -204,7 +205,8 @@ def estimate(rows: list[dict]) -> str:
         )
     return (
         f"sync wrappers' own cost: {cost_us:.1f} us per call, {event_ns:.0f} ns per stream "
-        f"event; as a share of the bare figures (CPU): " + "; ".join(parts)
+        f"event; as a share of the bare figures (CPU; a lower bound, caches are warm here): "
+        + "; ".join(parts)
     )
 
 
