@@ -9,15 +9,31 @@ the host it was configured for.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 
 from llm_core.http_base import HTTPBase
+from llm_core.types import StreamEvent
 
-__all__ = ["AsyncHTTP", "HTTPBase", "SyncHTTP"]
+__all__ = ["AsyncHTTP", "HTTPBase", "StreamParser", "SyncHTTP"]
+
+
+class StreamParser(Protocol):
+    """Sans-IO state of one streamed answer: lines in, events out (``ChatStream`` and kin)."""
+
+    @property
+    def text(self) -> str:
+        """Text received so far (for the GenerationError of a broken stream)."""
+
+    def feed(self, line: Any) -> StreamEvent | None:
+        """One line of the body; an event for text, None for anything else."""
+
+    def finish(self) -> StreamEvent:
+        """The final event; raises GenerationError if the stream did not end properly."""
 
 
 class SyncHTTP(HTTPBase):
@@ -73,6 +89,38 @@ class SyncHTTP(HTTPBase):
                 yield r
         except httpx2.HTTPError as exc:
             raise self.transport_error(exc, model, self.base_url() + path) from None
+
+    def stream_events(
+        self,
+        path: str,
+        *,
+        body: Any,
+        model: str | None,
+        deadline: float | None,
+        parser: StreamParser,
+        lines: Callable[[httpx2.Response], Iterable[Any]],
+    ) -> Iterator[StreamEvent]:
+        """POST ``body`` and turn each line of the streamed answer into events with ``parser``.
+
+        ``lines(response)`` splits the body (SSE lines, NDJSON records). The deadline is checked
+        per line; a transport failure after the status line becomes a GenerationError carrying
+        the text received so far.
+        """
+        with self.open_stream("POST", path, body=body, model=model, deadline=deadline) as r:
+            try:
+                for line in lines(r):
+                    if not line:  # SSE event separators
+                        continue
+                    event = parser.feed(line)
+                    if event is not None:
+                        yield event
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise self.deadline_error(model)
+            except httpx2.HTTPError as exc:
+                raise self.transport_error(
+                    exc, model, str(r.url), partial_text=parser.text
+                ) from None
+        yield parser.finish()
 
 
 class AsyncHTTP(HTTPBase):
@@ -132,3 +180,30 @@ class AsyncHTTP(HTTPBase):
                 yield r
         except httpx2.HTTPError as exc:
             raise self.transport_error(exc, model, self.base_url() + path) from None
+
+    async def stream_events(
+        self,
+        path: str,
+        *,
+        body: Any,
+        model: str | None,
+        deadline: float | None,
+        parser: StreamParser,
+        lines: Callable[[httpx2.Response], AsyncIterable[Any]],
+    ) -> AsyncIterator[StreamEvent]:
+        """The async twin of :meth:`SyncHTTP.stream_events`."""
+        async with self.open_stream("POST", path, body=body, model=model, deadline=deadline) as r:
+            try:
+                async for line in lines(r):
+                    if not line:
+                        continue
+                    event = parser.feed(line)
+                    if event is not None:
+                        yield event
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise self.deadline_error(model)
+            except httpx2.HTTPError as exc:
+                raise self.transport_error(
+                    exc, model, str(r.url), partial_text=parser.text
+                ) from None
+        yield parser.finish()

@@ -102,29 +102,15 @@ class OpenAIAdapter(OpenAIProtocol, SyncHTTP, Adapter):
     def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=True)
-        return self._stream(body, model, deadline)
-
-    def _stream(
-        self, body: dict, model: str | None, deadline: float | None
-    ) -> Iterator[StreamEvent]:
-        state = self.new_stream(model, time.perf_counter())
-        with self.open_stream(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        ) as response:
-            try:
-                for line in response.iter_lines():
-                    if not line:  # the blank line ending each SSE event
-                        continue
-                    event = state.feed(line)
-                    if event is not None:
-                        yield event
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise self.deadline_error(model)
-            except httpx2.HTTPError as exc:
-                raise self.transport_error(
-                    exc, model, str(response.url), partial_text=state.text
-                ) from None
-        yield state.finish()
+        parser = self.new_stream(model, time.perf_counter())
+        return self.stream_events(
+            self.chat_path,
+            body=body,
+            model=model,
+            deadline=deadline,
+            parser=parser,
+            lines=httpx2.Response.iter_lines,
+        )
 
     def list_models(self) -> list[ModelInfo]:
         return self.to_models(self.request_json("GET", self.models_path))
@@ -159,29 +145,15 @@ class AsyncOpenAIAdapter(OpenAIProtocol, AsyncHTTP, AsyncAdapter):
     ) -> AsyncIterator[StreamEvent]:
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=True)
-        return self._stream(body, model, deadline)
-
-    async def _stream(
-        self, body: dict, model: str | None, deadline: float | None
-    ) -> AsyncIterator[StreamEvent]:
-        state = self.new_stream(model, time.perf_counter())
-        async with self.open_stream(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        ) as response:
-            try:
-                async for line in response.aiter_lines():
-                    if not line:  # the blank line ending each SSE event
-                        continue
-                    event = state.feed(line)
-                    if event is not None:
-                        yield event
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise self.deadline_error(model)
-            except httpx2.HTTPError as exc:
-                raise self.transport_error(
-                    exc, model, str(response.url), partial_text=state.text
-                ) from None
-        yield state.finish()
+        parser = self.new_stream(model, time.perf_counter())
+        return self.stream_events(
+            self.chat_path,
+            body=body,
+            model=model,
+            deadline=deadline,
+            parser=parser,
+            lines=httpx2.Response.aiter_lines,
+        )
 
     async def list_models(self) -> list[ModelInfo]:
         return self.to_models(await self.request_json("GET", self.models_path))

@@ -33,6 +33,10 @@ __all__ = ["OllamaAdapter", "ProgressCallback"]
 ProgressCallback = Callable[[PullProgress], Any]
 
 
+def _records(response: httpx2.Response) -> Iterator[bytes]:
+    return iter_ndjson(response.iter_bytes())
+
+
 class OllamaAdapter(OllamaProtocol, SyncHTTP, Adapter):
     """Synchronous adapter for Ollama's native API."""
 
@@ -51,25 +55,10 @@ class OllamaAdapter(OllamaProtocol, SyncHTTP, Adapter):
 
     def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
         model, body = self.prepare(request, stream=True)
-        return self._stream(body, model, deadline)
-
-    def _stream(self, body: dict, model: str, deadline: float | None) -> Iterator[StreamEvent]:
-        state = ChatStream(self.provider, model, time.perf_counter())
-        with self.open_stream(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        ) as response:
-            try:
-                for line in iter_ndjson(response.iter_bytes()):
-                    event = state.feed(line)
-                    if event is not None:
-                        yield event
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise self.deadline_error(model)
-            except httpx2.HTTPError as exc:
-                raise self.transport_error(
-                    exc, model, str(response.url), partial_text=state.text
-                ) from None
-        yield state.finish()
+        parser = ChatStream(self.provider, model, time.perf_counter())
+        return self.stream_events(
+            self.chat_path, body=body, model=model, deadline=deadline, parser=parser, lines=_records
+        )
 
     def list_models(self) -> list[ModelInfo]:
         return self.remember(parse_tags(self.request_json("GET", "/api/tags"), self.provider))

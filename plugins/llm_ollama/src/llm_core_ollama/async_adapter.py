@@ -23,6 +23,10 @@ from llm_core_ollama.wire import parse_chat
 __all__ = ["AsyncOllamaAdapter"]
 
 
+def _records(response: httpx2.Response) -> AsyncIterator[bytes]:
+    return aiter_ndjson(response.aiter_bytes())
+
+
 class AsyncOllamaAdapter(OllamaProtocol, AsyncHTTP, AsyncAdapter):
     """Asynchronous adapter for Ollama's native API (the twin of :class:`OllamaAdapter`)."""
 
@@ -45,27 +49,10 @@ class AsyncOllamaAdapter(OllamaProtocol, AsyncHTTP, AsyncAdapter):
         self, request: Request, *, deadline: float | None = None
     ) -> AsyncIterator[StreamEvent]:
         model, body = self.prepare(request, stream=True)
-        return self._stream(body, model, deadline)
-
-    async def _stream(
-        self, body: dict, model: str, deadline: float | None
-    ) -> AsyncIterator[StreamEvent]:
-        state = ChatStream(self.provider, model, time.perf_counter())
-        async with self.open_stream(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        ) as response:
-            try:
-                async for line in aiter_ndjson(response.aiter_bytes()):
-                    event = state.feed(line)
-                    if event is not None:
-                        yield event
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise self.deadline_error(model)
-            except httpx2.HTTPError as exc:
-                raise self.transport_error(
-                    exc, model, str(response.url), partial_text=state.text
-                ) from None
-        yield state.finish()
+        parser = ChatStream(self.provider, model, time.perf_counter())
+        return self.stream_events(
+            self.chat_path, body=body, model=model, deadline=deadline, parser=parser, lines=_records
+        )
 
     async def list_models(self) -> list[ModelInfo]:
         data = await self.request_json("GET", "/api/tags")
