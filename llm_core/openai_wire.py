@@ -10,11 +10,11 @@ lines (``: keepalive``), error payloads inside a 200 stream, a stream that ends 
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from llm_core import errors as e
 from llm_core.messages import ImagePart, Message
+from llm_core.stream_text import StreamText
 from llm_core.types import ModelInfo, Request, Response, StreamEvent, Usage
 
 __all__ = [
@@ -145,36 +145,17 @@ def parse_models(data: Any, *, provider: str) -> list[ModelInfo]:
     ]
 
 
-class ChatStream:
+class ChatStream(StreamText):
     """Parses SSE lines of a streamed chat completion into StreamEvents."""
 
-    __slots__ = (
-        "done",
-        "finish_reason",
-        "first_at",
-        "model",
-        "parts",
-        "provider",
-        "raw",
-        "started",
-        "thinking",
-        "usage",
-    )
+    __slots__ = ("done_seen", "finish_reason", "raw", "usage")
 
     def __init__(self, provider: str, model: str | None, started: float) -> None:
-        self.provider, self.model, self.started = provider, model, started
-        self.parts: list[str] = []
-        self.thinking: list[str] = []
+        super().__init__(provider, model, started)
         self.finish_reason: str | None = None
         self.usage = Usage()
-        self.first_at: float | None = None
-        self.done = False
+        self.done_seen = False
         self.raw: dict[str, Any] = {}
-
-    @property
-    def text(self) -> str:
-        """Text received so far."""
-        return "".join(self.parts)
 
     def feed(self, line: str) -> StreamEvent | None:
         """One SSE line; returns an event for text, None for anything else."""
@@ -182,7 +163,7 @@ class ChatStream:
             return None  # blank separators, ': keepalive' comments, 'event:' names
         payload = line[6:] if line[5:6] == " " else line[5:]
         if payload == "[DONE]":
-            self.done = True
+            self.done_seen = True
             return None
         try:
             data = json.loads(payload)
@@ -208,42 +189,17 @@ class ChatStream:
         text = delta.get("content") or ""
         rare = "reasoning_content" in delta or "reasoning" in delta  # no calls per token
         thinking = (delta.get("reasoning_content") or delta.get("reasoning") or "") if rare else ""
-        if not (text or thinking):
-            return None
         if self.first_at is None:
-            self.first_at = time.perf_counter()
             self.model = data.get("model") or self.model
-        if text:
-            self.parts.append(text)
-        if thinking:
-            self.thinking.append(thinking)
-        return StreamEvent(text, thinking)
-
-    def broken(self, why: str) -> e.GenerationError:
-        """The error for a stream that failed after it started."""
-        return e.GenerationError(
-            f"{self.provider} stream failed: {why}",
-            partial_text=self.text,
-            provider=self.provider,
-            model=self.model,
-            hint="The text received so far is on error.partial_text.",
-        )
+        return self.emit(text, thinking)
 
     def finish(self) -> StreamEvent:
         """The final event; raises GenerationError if the stream ended without ``[DONE]``."""
-        if not self.done:
+        if not self.done_seen:
             raise self.broken("the stream ended before [DONE]")
-        now = time.perf_counter()
-        response = Response(
-            content=self.text,
-            model=self.model or "",
-            provider=self.provider,
+        return self.done(
             finish_reason=self.finish_reason,
             usage=self.usage,
-            latency=now - self.started,
-            time_to_first_token=None if self.first_at is None else self.first_at - self.started,
-            thinking="".join(self.thinking),
             metrics=timings_metrics(self.raw.get("timings")),
             raw=self.raw,
         )
-        return StreamEvent(done=True, response=response)
