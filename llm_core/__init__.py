@@ -11,30 +11,77 @@ retry, fallback and caching implemented as core hook implementations.
 
 from __future__ import annotations
 
-from llm_core.adapter import Adapter, AsyncAdapter, ProviderOptions
-from llm_core.client import AsyncClient, Client
-from llm_core.config import ProviderConfig, Settings, load_settings
-from llm_core.errors import (
-    AuthenticationError,
-    ConfigurationError,
-    ConnectionError,
-    FallbackExhaustedError,
-    GenerationError,
-    InvalidResponseError,
-    LLMError,
-    ModelNotFoundError,
-    ProviderError,
-    RateLimitError,
-    ServerError,
-    TimeoutError,
-    ValidationError,
-)
-from llm_core.hookspecs import hookimpl
-from llm_core.images import Image
-from llm_core.messages import ImagePart, Message, TextPart, ToolCall
-from llm_core.plugins import get_plugin_manager, list_plugins
-from llm_core.streams import AsyncStream, Stream
-from llm_core.types import Attempt, Health, ModelInfo, Request, Response, StreamEvent, Usage
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
+    from llm_core.adapter import Adapter, AsyncAdapter, ProviderOptions
+    from llm_core.client import AsyncClient, Client
+    from llm_core.config import ProviderConfig, Settings, load_settings
+    from llm_core.errors import (
+        AuthenticationError,
+        ConfigurationError,
+        ConnectionError,
+        FallbackExhaustedError,
+        GenerationError,
+        InvalidResponseError,
+        LLMError,
+        ModelNotFoundError,
+        ProviderError,
+        RateLimitError,
+        ServerError,
+        TimeoutError,
+        ValidationError,
+    )
+    from llm_core.hookspecs import hookimpl
+    from llm_core.images import Image
+    from llm_core.messages import ImagePart, Message, TextPart, ToolCall
+    from llm_core.plugins import get_plugin_manager, list_plugins
+    from llm_core.streams import AsyncStream, Stream
+    from llm_core.types import Attempt, Health, ModelInfo, Request, Response, StreamEvent, Usage
+
+# Public name -> the module that defines it. Importing llm_core does no work until a name is
+# used, so ``import llm_core`` (and the contract kit's pytest plugin) stays nearly free.
+_LAZY = {
+    "Adapter": "llm_core.adapter",
+    "AsyncAdapter": "llm_core.adapter",
+    "AsyncClient": "llm_core.client",
+    "AsyncStream": "llm_core.streams",
+    "Attempt": "llm_core.types",
+    "AuthenticationError": "llm_core.errors",
+    "Client": "llm_core.client",
+    "ConfigurationError": "llm_core.errors",
+    "ConnectionError": "llm_core.errors",
+    "FallbackExhaustedError": "llm_core.errors",
+    "GenerationError": "llm_core.errors",
+    "Health": "llm_core.types",
+    "Image": "llm_core.images",
+    "ImagePart": "llm_core.messages",
+    "InvalidResponseError": "llm_core.errors",
+    "LLMError": "llm_core.errors",
+    "Message": "llm_core.messages",
+    "ModelInfo": "llm_core.types",
+    "ModelNotFoundError": "llm_core.errors",
+    "ProviderConfig": "llm_core.config",
+    "ProviderError": "llm_core.errors",
+    "ProviderOptions": "llm_core.adapter",
+    "RateLimitError": "llm_core.errors",
+    "Request": "llm_core.types",
+    "Response": "llm_core.types",
+    "ServerError": "llm_core.errors",
+    "Settings": "llm_core.config",
+    "Stream": "llm_core.streams",
+    "StreamEvent": "llm_core.types",
+    "TextPart": "llm_core.messages",
+    "TimeoutError": "llm_core.errors",
+    "ToolCall": "llm_core.messages",
+    "Usage": "llm_core.types",
+    "ValidationError": "llm_core.errors",
+    "get_plugin_manager": "llm_core.plugins",
+    "hookimpl": "llm_core.hookspecs",
+    "list_plugins": "llm_core.plugins",
+    "load_settings": "llm_core.config",
+}
 
 __version__ = "0.1.0"
 
@@ -79,3 +126,16 @@ __all__ = [
     "list_plugins",
     "load_settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llm_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # next access skips __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
