@@ -3,7 +3,7 @@
     python tasks.py demo    # .venv with the core + MLX provider; describe an image with a VLM
     python tasks.py test    # .venv with everything; the whole test suite with coverage
     python tasks.py installs  # the example plugin and each provider installed like a user would
-    python tasks.py bench   # benchmarks against raw httpx2 and raw mlx-vlm
+    python tasks.py bench [core|resilience|ollama|lmstudio|mlx|all]  # vs raw httpx2 / mlx-vlm
 
 Each job creates ``.venv`` (or reuses it) and installs what it needs with pip; nothing else has
 to be installed first. Extra arguments after the job name go to the tool it runs.
@@ -96,10 +96,23 @@ def installs(args: list[str]) -> None:
     sh("bash", ".ci/per-provider-installs.sh", python())
 
 
+BENCHES = {
+    "core": "bench/run.py",
+    "resilience": "bench/resilience.py",
+    "ollama": "bench/ollama.py",
+    "lmstudio": "bench/lmstudio.py",
+    "mlx": "bench/mlx_provider.py",
+}
+
+
 def bench(args: list[str]) -> None:
-    """Benchmarks: llm-core against raw httpx2 and raw mlx-vlm, side by side."""
+    """Benchmarks beside their floor: ``bench [core|resilience|ollama|lmstudio|mlx|all]``."""
     pip_install(*editable(".", *PLUGINS), *TEST_TOOLS)
-    sh(python(), "bench/run.py", *args)
+    which = args[0] if args and args[0] in (*BENCHES, "all") else "core"
+    rest = args[1:] if args and args[0] == which else args
+    for name in BENCHES if which == "all" else [which]:
+        print(f"== bench {name}", flush=True)
+        sh(python(), BENCHES[name], *rest, env={"HF_HUB_OFFLINE": "1"})
 
 
 JOBS = {"demo": demo, "test": test, "installs": installs, "bench": bench}

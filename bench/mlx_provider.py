@@ -1,8 +1,8 @@
 """The mlx provider against raw mlx-vlm, side by side, on the same model and prompt.
 
-    python bench/mlx.py              # the tiny offline Qwen2-VL, about a minute
-    python bench/mlx.py --quick      # fewer rounds, about 20 seconds
-    python bench/mlx.py --model mlx-community/Qwen2-VL-2B-Instruct-4bit --tokens 64
+    python bench/mlx_provider.py              # the tiny offline Qwen2-VL, about a minute
+    python bench/mlx_provider.py --quick      # fewer rounds, about 20 seconds
+    python bench/mlx_provider.py --model mlx-community/Qwen2-VL-2B-Instruct-4bit --tokens 64
 
 Rows (each the median p50 and the p99 per call; rounds alternate the sides):
 - generate, text only and with one image: ``Client("mlx").generate`` (every core wrapper
@@ -28,9 +28,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# This file is called mlx.py: drop its folder from the import path, or `import mlx` finds it.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != _HERE]
+from report import percentile
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 PROMPT = "Describe this picture in detail."
@@ -56,12 +55,6 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_gb": peak, "rss_mb": rss, "text": text}))
 """
-
-
-def percentile(samples: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def side_by_side(rounds: int, ours: Callable[[], object], raw: Callable[[], object]) -> dict:
