@@ -34,9 +34,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         ValidationError,
     )
     from llm_core.hookspecs import hookimpl
+    from llm_core.http import AsyncHTTP, HTTPBase, SyncHTTP
     from llm_core.images import Image
     from llm_core.messages import ImagePart, Message, TextPart, ToolCall
     from llm_core.plugins import get_plugin_manager, list_plugins
+    from llm_core.stream_text import StreamText
     from llm_core.streams import AsyncStream, Stream
     from llm_core.types import Attempt, Health, ModelInfo, Request, Response, StreamEvent, Usage
 
@@ -46,6 +48,7 @@ _LAZY = {
     "Adapter": "llm_core.adapter",
     "AsyncAdapter": "llm_core.adapter",
     "AsyncClient": "llm_core.client",
+    "AsyncHTTP": "llm_core.http",
     "AsyncStream": "llm_core.streams",
     "Attempt": "llm_core.types",
     "AuthenticationError": "llm_core.errors",
@@ -54,6 +57,7 @@ _LAZY = {
     "ConnectionError": "llm_core.errors",
     "FallbackExhaustedError": "llm_core.errors",
     "GenerationError": "llm_core.errors",
+    "HTTPBase": "llm_core.http",
     "Health": "llm_core.types",
     "Image": "llm_core.images",
     "ImagePart": "llm_core.messages",
@@ -72,6 +76,8 @@ _LAZY = {
     "Settings": "llm_core.config",
     "Stream": "llm_core.streams",
     "StreamEvent": "llm_core.types",
+    "StreamText": "llm_core.stream_text",
+    "SyncHTTP": "llm_core.http",
     "TextPart": "llm_core.messages",
     "TimeoutError": "llm_core.errors",
     "ToolCall": "llm_core.messages",
@@ -89,6 +95,7 @@ __all__ = [
     "Adapter",
     "AsyncAdapter",
     "AsyncClient",
+    "AsyncHTTP",
     "AsyncStream",
     "Attempt",
     "AuthenticationError",
@@ -97,6 +104,7 @@ __all__ = [
     "ConnectionError",
     "FallbackExhaustedError",
     "GenerationError",
+    "HTTPBase",
     "Health",
     "Image",
     "ImagePart",
@@ -115,6 +123,8 @@ __all__ = [
     "Settings",
     "Stream",
     "StreamEvent",
+    "StreamText",
+    "SyncHTTP",
     "TextPart",
     "TimeoutError",
     "ToolCall",

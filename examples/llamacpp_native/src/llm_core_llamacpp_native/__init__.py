@@ -1,70 +1,50 @@
 """llm-core provider ``llamacpp``: llama.cpp server's native /health, /props and /completion.
 
-Written as a third party would, against ``llm_core``'s public API only. This module is the entry
-point; it imports nothing the core does not import already.
+Written as a third party would, against ``llm_core``'s public API only: the core's HTTP toolkit
+(``SyncHTTP`` / ``AsyncHTTP``: pooled client, deadlines, typed errors, streaming loop) and
+``StreamText`` (the stream accumulator) leave only the protocol to write.
 """
 
-import asyncio
 import json
 import time
-from contextlib import contextmanager
+from contextlib import aclosing
 
 import httpx2
 
 import llm_core as lc
 
 
-class LlamaCppAdapter(lc.Adapter):
-    """Synchronous adapter: one pooled httpx2 client; every failure mapped to llm_core errors."""
+class CompletionStream(lc.StreamText):
+    """``/completion`` SSE events: ``content`` pieces, then one event with ``stop: true``."""
+
+    __slots__ = ("last",)
+    last: dict | None
+
+    def feed(self, line: str):
+        data = json.loads(line[6:]) if line.startswith("data: ") else None
+        if data and data["stop"]:
+            self.last = data
+        return self.emit(data["content"], "") if data and not data["stop"] else None
+
+    def finish(self):
+        if getattr(self, "last", None) is None:
+            raise self.broken("llama.cpp ended the stream before its last event")
+        usage = lc.Usage(self.last["tokens_evaluated"], self.last["tokens_predicted"])
+        reason = "length" if self.last["stop_type"] == "limit" else "stop"
+        return self.done(model=self.last["model"], finish_reason=reason, usage=usage)
+
+
+class LlamaCppProtocol(lc.HTTPBase):
+    """Sans-IO: the request body, the served model check, the answers."""
 
     provider = "llamacpp"
+    default_base_url = "http://127.0.0.1:8080"
 
-    def __init__(self, config: lc.ProviderConfig) -> None:
-        super().__init__(config)
-        key = config.api_key.get_secret_value() if config.api_key else None
-        self.http = httpx2.Client(
-            base_url=config.base_url or "http://127.0.0.1:8080",
-            headers={"Authorization": f"Bearer {key}"} if key else {},
-        )
-
-    def _timeout(self, deadline: float | None) -> httpx2.Timeout:
-        t = self.config.timeouts  # shortened to what is left of the call's deadline
-        left = t.read if deadline is None else max(deadline - time.monotonic(), 0.001)
-        return httpx2.Timeout(min(t.read, left), connect=min(t.connect, left))
-
-    @contextmanager
-    def _errors(self):
-        try:
-            yield
-        except httpx2.HTTPStatusError as exc:
-            status = exc.response.status_code
-            kind = lc.ServerError if status >= 500 else lc.ValidationError
-            raise kind(
-                f"llama.cpp answered {status}", provider=self.provider, status_code=status
-            ) from None
-        except httpx2.HTTPError as exc:
-            timeout = isinstance(exc, httpx2.TimeoutException)
-            kind = lc.TimeoutError if timeout else lc.ConnectionError
-            raise kind(
-                f"llama.cpp at {self.http.base_url}: {type(exc).__name__}",
-                provider=self.provider,
-                url=str(self.http.base_url),
-            ) from None
-
-    def _get(self, path: str, deadline: float | None = None) -> dict:
-        with self._errors():
-            r = self.http.get(path, timeout=self._timeout(deadline))
-            return r.raise_for_status().json()
-
-    def generate(self, request, *, deadline=None):
-        *_, last = self.stream(request, deadline=deadline)
-        return last.response
-
-    def stream(self, request, *, deadline=None):
-        model, served = self.model_for(request), self._get("/props", deadline)["model_alias"]
-        if model not in (None, served):
+    def body(self, request: lc.Request, props: dict) -> dict:
+        model = self.model_for(request)
+        if model not in (None, props["model_alias"]):
             raise lc.ModelNotFoundError(
-                f"unknown model {model!r}; this server runs {served!r}",
+                f"unknown model {model!r}; this server runs {props['model_alias']!r}",
                 provider=self.provider,
                 model=model,
             )
@@ -77,83 +57,90 @@ class LlamaCppAdapter(lc.Adapter):
             "stop": request.stop,
         }
         prompt = "".join(f"{m.role}: {m.text}\n" for m in request.messages) + "assistant:"
-        fields = {k: v for k, v in fields.items() if v is not None}
-        body = {"prompt": prompt, "stream": True, **fields}
-        parts, started, done = [], time.perf_counter(), False
-        with (
-            self._errors(),
-            self.http.stream(
-                "POST", "/completion", json=body, timeout=self._timeout(deadline)
-            ) as r,
-        ):
-            for line in r.raise_for_status().iter_lines():
-                data = json.loads(line[6:]) if line.startswith("data: ") else None
-                if data and not data["stop"]:
-                    parts.append(data["content"])
-                    yield lc.StreamEvent(data["content"])
-                elif data:
-                    done = True
-                    yield lc.StreamEvent(
-                        done=True,
-                        response=lc.Response(
-                            "".join(parts),
-                            data["model"],
-                            self.provider,
-                            "length" if data["stop_type"] == "limit" else "stop",
-                            lc.Usage(data["tokens_evaluated"], data["tokens_predicted"]),
-                            latency=time.perf_counter() - started,
-                        ),
-                    )
-        if not done:
-            raise lc.GenerationError(
-                "llama.cpp ended the stream before its last event",
-                provider=self.provider,
-                partial_text="".join(parts),
-            )
+        return {
+            "prompt": prompt,
+            "stream": True,
+            **{k: v for k, v in fields.items() if v is not None},
+        }
 
-    def list_models(self):
-        props = self._get("/props")
+    def models(self, props: dict) -> list:
         n_ctx = props["default_generation_settings"]["n_ctx"]
         return [lc.ModelInfo(props["model_alias"], self.provider, context_length=n_ctx)]
 
-    def health_check(self):
-        try:
-            return lc.Health(self._get("/health")["status"] == "ok", self.provider)
-        except lc.LLMError as exc:
-            return lc.Health(False, self.provider, detail=exc.message)
-
-    def close(self):
-        self.http.close()
+    def health(self, answer) -> lc.Health:
+        if isinstance(answer, lc.LLMError):
+            return lc.Health(False, self.provider, detail=answer.message)
+        return lc.Health(answer.get("status") == "ok", self.provider)
 
 
-class AsyncLlamaCppAdapter(lc.AsyncAdapter):
-    """Asynchronous twin: runs the sync adapter's calls in worker threads."""
-
-    provider = "llamacpp"
+class LlamaCppAdapter(LlamaCppProtocol, lc.SyncHTTP, lc.Adapter):
+    """Synchronous adapter."""
 
     def __init__(self, config: lc.ProviderConfig) -> None:
-        super().__init__(config)
-        self.sync = LlamaCppAdapter(config)
+        lc.Adapter.__init__(self, config)
+        self.open_http()
+
+    def generate(self, request, *, deadline=None):
+        *_, last = self.stream(request, deadline=deadline)
+        return last.response
+
+    def stream(self, request, *, deadline=None):
+        body = self.body(request, self.request_json("GET", "/props", deadline=deadline))
+        parser = CompletionStream(self.provider, self.model_for(request), time.perf_counter())
+        return self.stream_events(
+            "/completion",
+            body=body,
+            model=parser.model,
+            deadline=deadline,
+            parser=parser,
+            lines=httpx2.Response.iter_lines,
+        )
+
+    def list_models(self):
+        return self.models(self.request_json("GET", "/props"))
+
+    def health_check(self):
+        try:
+            return self.health(self.request_json("GET", "/health"))
+        except lc.LLMError as exc:
+            return self.health(exc)
+
+
+class AsyncLlamaCppAdapter(LlamaCppProtocol, lc.AsyncHTTP, lc.AsyncAdapter):
+    """Asynchronous twin."""
+
+    def __init__(self, config: lc.ProviderConfig) -> None:
+        lc.AsyncAdapter.__init__(self, config)
+        self.open_http()
 
     async def generate(self, request, *, deadline=None):
-        return await asyncio.to_thread(self.sync.generate, request, deadline=deadline)
+        async for event in self.stream(request, deadline=deadline):
+            last = event
+        return last.response
 
     async def stream(self, request, *, deadline=None):
-        events = self.sync.stream(request, deadline=deadline)
-        try:
-            while (event := await asyncio.to_thread(next, events, None)) is not None:
+        body = self.body(request, await self.request_json("GET", "/props", deadline=deadline))
+        parser = CompletionStream(self.provider, self.model_for(request), time.perf_counter())
+        events = self.stream_events(
+            "/completion",
+            body=body,
+            model=parser.model,
+            deadline=deadline,
+            parser=parser,
+            lines=httpx2.Response.aiter_lines,
+        )
+        async with aclosing(events):  # closing this stream closes the connection at once
+            async for event in events:
                 yield event
-        finally:  # closing the stream early closes the HTTP response at once
-            await asyncio.to_thread(events.close)
 
     async def list_models(self):
-        return await asyncio.to_thread(self.sync.list_models)
+        return self.models(await self.request_json("GET", "/props"))
 
     async def health_check(self):
-        return await asyncio.to_thread(self.sync.health_check)
-
-    async def aclose(self):
-        self.sync.close()
+        try:
+            return self.health(await self.request_json("GET", "/health"))
+        except lc.LLMError as exc:
+            return self.health(exc)
 
 
 @lc.hookimpl
