@@ -131,9 +131,14 @@ class Image:
         return f"data:{self.mime_type};base64,{base64.b64encode(data).decode('ascii')}"
 
     def cache_token(self) -> Any:
-        """A stable, cheap identity for cache keys: the path or URL, else a digest of the bytes."""
+        """A stable, cheap identity for cache keys: the path with its size and modification time
+        (a file rewritten in place is a new image), the URL, else a digest of the bytes."""
         if self.path is not None:
-            return ("path", str(self.path))
+            try:
+                stat = self.path.stat()
+            except OSError:
+                return ("path", str(self.path))
+            return ("path", str(self.path), stat.st_size, stat.st_mtime_ns)
         if self.url is not None:
             return ("url", self.url)
         import hashlib

@@ -136,3 +136,16 @@ def test_message_user_helper_with_images() -> None:
     assert Message.user("plain").content == "plain"
     assert Message.system("rules").role == "system"
     assert io.BytesIO(msg.images[0].data()).read(4) == b"\x89PNG"
+
+
+def test_an_image_file_rewritten_in_place_is_a_new_image(tmp_path) -> None:
+    """The response cache keys images by this token: a changed file must not hit the cache."""
+    import os
+
+    path = tmp_path / "pic.png"
+    path.write_bytes(PNG)
+    before = Image(path).cache_token()
+    path.write_bytes(PNG + b"more")
+    os.utime(path, ns=(1, 1))
+    assert Image(path).cache_token() != before
+    assert Image(tmp_path / "missing.png").cache_token() == ("path", str(tmp_path / "missing.png"))
