@@ -29,6 +29,24 @@ pip wheel -q --no-deps "${isolation[@]}" --wheel-dir "$WORK/wheels" \
   . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx
 core_wheel=("$WORK"/wheels/llm_core-*.whl)
 
+# The core alone: it imports, and `llm-core providers` lists the built-in openai provider only.
+"$PY" -m venv --without-pip "$WORK/venv-core"
+pip --python "$WORK/venv-core/bin/python" install -q "${core_wheel[0]}"
+listing="$("$WORK/venv-core/bin/llm-core" providers)"
+grep -q "^openai " <<< "$listing" || { echo "FAIL core: openai not listed:"; echo "$listing"; exit 1; }
+"$WORK/venv-core/bin/python" -c "
+import llm_core, sys
+from llm_core.plugins import get_provider_specs
+assert set(get_provider_specs()) == {'openai'}, get_provider_specs()
+try:
+    llm_core.Client('ollama')
+except llm_core.ConfigurationError as exc:
+    assert 'pip install llm-core-ollama' in str(exc), exc
+else:
+    raise SystemExit('a core-only install resolved ollama')
+print('ok   core alone: providers [openai]; unknown first-party provider says what to install')
+"
+
 for plugin in "${PLUGINS[@]}"; do
   started=$SECONDS
   venv="$WORK/venv-$plugin"
