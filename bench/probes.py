@@ -79,16 +79,25 @@ PROBES: dict[str, tuple[str, str]] = {
     "first_call": (FIRST_CALL_CORE, FIRST_CALL_RAW),
 }
 
-_WORKDIR = tempfile.mkdtemp(prefix="llm-core-bench-")  # no stray .env, no project on sys.path
-atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
+_WORK: list[tuple[str, dict[str, str]]] = []
 
-# Both sides get a warm byte-code cache, as after ``pip install`` (which compiles .pyc files).
-# Without this, PYTHONDONTWRITEBYTECODE or a read-only checkout would make an editable
-# llm-core compile every module from source in every probe while its dependencies, installed
-# as wheels, load compiled byte-code: a cost real installs never pay. The cache lives in a
-# temporary folder, so the checkout is never written to.
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-_ENV["PYTHONPYCACHEPREFIX"] = os.path.join(_WORKDIR, "pycache")
+
+def _workdir() -> tuple[str, dict[str, str]]:
+    """A temporary folder to run probes in (no stray .env, no project on sys.path), and their env.
+
+    Both sides get a warm byte-code cache, as after ``pip install`` (which compiles .pyc files).
+    Without it, PYTHONDONTWRITEBYTECODE or a read-only checkout would make an editable llm-core
+    compile every module from source in every probe while its dependencies, installed as wheels,
+    load compiled byte-code: a cost real installs never pay. The cache lives in the temporary
+    folder, so the checkout is never written to; the folder goes when the run ends.
+    """
+    if not _WORK:
+        folder = tempfile.mkdtemp(prefix="llm-core-bench-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
+        _WORK.append((folder, env))
+    return _WORK[0]
 
 
 def run_probe(code: str, *args: str) -> dict[str, Any]:
@@ -96,12 +105,13 @@ def run_probe(code: str, *args: str) -> dict[str, Any]:
 
     Call each probe once before measuring it: the first run fills the byte-code cache.
     """
+    folder, env = _workdir()
     proc = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
-        cwd=_WORKDIR,
-        env=_ENV,
+        cwd=folder,
+        env=env,
         timeout=120,
         check=False,
     )
