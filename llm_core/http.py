@@ -57,13 +57,11 @@ class SyncHTTP(HTTPBase):
         deadline: float | None = None,
     ) -> Any:
         """Send a request and return its decoded JSON answer."""
-        url = path if "://" in path else self.base_url() + path  # absolute: same host
         try:
             with self.http.stream(method, path, json=body, timeout=self.timeout_for(deadline)) as r:
-                url = str(r.url)
                 data = self._read(r, model)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, url) from None
+            raise self.transport_error(exc, model, self.url_of(path)) from None
         return self.decode_json(r, data, model)
 
     def _read(self, r: httpx2.Response, model: str | None) -> bytes:
@@ -88,7 +86,7 @@ class SyncHTTP(HTTPBase):
                     raise self.status_error(r, self._read(r, model), model)
                 yield r
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.base_url() + path) from None
+            raise self.transport_error(exc, model, self.url_of(path)) from None
 
     def stream_events(
         self,
@@ -144,15 +142,13 @@ class AsyncHTTP(HTTPBase):
         deadline: float | None = None,
     ) -> Any:
         """Send a request and return its decoded JSON answer."""
-        url = path if "://" in path else self.base_url() + path  # absolute: same host
         try:
             async with self.http.stream(
                 method, path, json=body, timeout=self.timeout_for(deadline)
             ) as r:
-                url = str(r.url)
                 data = await self._read(r, model)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, url) from None
+            raise self.transport_error(exc, model, self.url_of(path)) from None
         return self.decode_json(r, data, model)
 
     async def _read(self, r: httpx2.Response, model: str | None) -> bytes:
@@ -179,7 +175,7 @@ class AsyncHTTP(HTTPBase):
                     raise self.status_error(r, await self._read(r, model), model)
                 yield r
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.base_url() + path) from None
+            raise self.transport_error(exc, model, self.url_of(path)) from None
 
     async def stream_events(
         self,

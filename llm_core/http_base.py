@@ -43,6 +43,10 @@ class HTTPBase:
         """The configured base URL, else the provider's default."""
         return self.config.base_url or self.default_base_url
 
+    def url_of(self, path: str) -> str:
+        """The full URL of ``path`` (an absolute URL on the same host stays as it is)."""
+        return path if "://" in path else self.base_url() + path
+
     def headers(self) -> dict[str, str]:
         """Request headers: JSON, plus a Bearer token when an API key is configured."""
         headers = {"Accept": "application/json", "User-Agent": "llm-core"}

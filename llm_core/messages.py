@@ -135,6 +135,8 @@ def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message
         return [Message("user", value)]
     if isinstance(value, Message | dict):
         value = [value]
+    if type(value) is list and value and all(type(m) is Message for m in value):
+        return value  # already coerced (a Client builds the list, then the Request checks it)
     if not isinstance(value, Sequence) or not value:
         raise ValidationError(
             "messages must be a prompt string or a non-empty list of messages",
