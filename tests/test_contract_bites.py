@@ -50,7 +50,12 @@ class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never clos
     provider = "unclosed"
     readers = []
 
-    def _stream(self, body, model, deadline):
+    def stream(self, request, *, deadline=None):
+        model = self.model_for(request)
+        body = self.build_body(request, self.options_for(request), stream=True)
+        return self._unclosed(body, model)
+
+    def _unclosed(self, body, model):
         state = self.new_stream(model, 0.0)
         response = self.http.send(self.http.build_request("POST", self.chat_path, json=body),
                                   stream=True)
