@@ -67,6 +67,9 @@ class Meter:
         return out
 
 
+LABELS = {"import": "import + plugin discovery", "first_call": "first call (import+client+1 req)"}
+
+
 def fresh_rows(url: str, plan: dict[str, int], meta: dict[str, Any]) -> list[Row]:
     """Import time, RSS after import and first call, each a median over new interpreters."""
     n = plan["probes"]
@@ -80,19 +83,19 @@ def fresh_rows(url: str, plan: dict[str, int], meta: dict[str, Any]) -> list[Row
         ms = [[r["seconds"] * 1000 for r in side] for side in results]
         cpu = [[r["cpu_seconds"] * 1000 for r in side] for side in results]
         data = {"core": ms[0], "raw": ms[1], "core_cpu": cpu[0], "raw_cpu": cpu[1]}
-        if key == "import":
-            rows.append(
-                Row(
-                    "import",
-                    "import + plugin discovery",
-                    "ms",
-                    median(ms[0]),
-                    median(ms[1]),
-                    target=1.15,
-                    samples=n,
-                    data=data,
-                )
+        rows.append(
+            Row(
+                key,
+                LABELS[key],
+                "ms",
+                median(ms[0]),
+                median(ms[1]),
+                target=1.15,
+                samples=n,
+                data=data,
             )
+        )
+        if key == "import":
             rss = [[r["rss_kb"] / 1024 for r in side] for side in results]
             rss_row = Row(
                 "rss",
@@ -103,19 +106,6 @@ def fresh_rows(url: str, plan: dict[str, int], meta: dict[str, Any]) -> list[Row
                 target=1.15,
                 samples=n,
                 data={"core": rss[0], "raw": rss[1]},
-            )
-        else:
-            rows.append(
-                Row(
-                    "first_call",
-                    "first call (import+client+1 req)",
-                    "ms",
-                    median(ms[0]),
-                    median(ms[1]),
-                    target=1.15,
-                    samples=n,
-                    data=data,
-                )
             )
     rows.append(rss_row)
     return rows
