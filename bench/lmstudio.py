@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx2
 
 from llm_core import Client, Request
-from llm_core.openai_wire import chat_body
+from llm_core.openai import chat_body
 
 ROOT = Path(__file__).resolve().parents[1]
 EMULATOR = """

@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the OpenAI fake and the scripted provider
 
 import llm_core  # noqa: E402
+from llm_core import Request  # noqa: E402
 from llm_core.config import ProviderConfig  # noqa: E402
 from llm_core.plugins import get_plugin_manager, get_provider  # noqa: E402
-from llm_core.types import Request  # noqa: E402
 
 FAKE = (
     "from support.openai_fake import OpenAIFake\nimport sys\n"

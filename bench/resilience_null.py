@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable
 
 import llm_core
+from llm_core import Request
 from llm_core.config import ProviderConfig
 from llm_core.plugins import get_plugin_manager
-from llm_core.types import Request
 
 Sample = tuple[int, float, float]
 

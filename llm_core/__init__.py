@@ -4,6 +4,10 @@ A tiny core defines the provider adapter contract and its pluggy hooks, discover
 from installed distributions (entry-point group ``llm_core``), and wraps every provider with
 retry, fallback and caching implemented as core hook implementations.
 
+This namespace is the application API. Plugin authors have their own, documented in
+``specs/plugin-guide.md``: :mod:`llm_core.adapter`, :mod:`llm_core.layers`, :mod:`llm_core.http`,
+:mod:`llm_core.openai`, :mod:`llm_core.progress` and :mod:`llm_core.testing`.
+
     >>> from llm_core import Client
     >>> with Client("ollama", model="llama3.2") as client:   # doctest: +SKIP
     ...     print(client.generate("Say hi").content)
@@ -15,7 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
-    from llm_core.adapter import Adapter, AsyncAdapter, ProviderOptions
+    from llm_core.call import Call
     from llm_core.client import AsyncClient, Client
     from llm_core.config import ProviderConfig, Settings, load_settings
     from llm_core.errors import (
@@ -34,30 +38,26 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         ValidationError,
     )
     from llm_core.hookspecs import hookimpl
-    from llm_core.http import AsyncHTTP, HTTPBase, SyncHTTP
     from llm_core.images import Image
     from llm_core.messages import ImagePart, Message, TextPart, ToolCall
     from llm_core.plugins import get_plugin_manager, list_plugins
-    from llm_core.stream_text import StreamText
+    from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
-    from llm_core.types import Attempt, Health, ModelInfo, Request, Response, StreamEvent, Usage
+    from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
 # used, so ``import llm_core`` (and the contract kit's pytest plugin) stays nearly free.
 _LAZY = {
-    "Adapter": "llm_core.adapter",
-    "AsyncAdapter": "llm_core.adapter",
     "AsyncClient": "llm_core.client",
-    "AsyncHTTP": "llm_core.http",
     "AsyncStream": "llm_core.streams",
     "Attempt": "llm_core.types",
     "AuthenticationError": "llm_core.errors",
+    "Call": "llm_core.call",
     "Client": "llm_core.client",
     "ConfigurationError": "llm_core.errors",
     "ConnectionError": "llm_core.errors",
     "FallbackExhaustedError": "llm_core.errors",
     "GenerationError": "llm_core.errors",
-    "HTTPBase": "llm_core.http",
     "Health": "llm_core.types",
     "Image": "llm_core.images",
     "ImagePart": "llm_core.messages",
@@ -68,16 +68,13 @@ _LAZY = {
     "ModelNotFoundError": "llm_core.errors",
     "ProviderConfig": "llm_core.config",
     "ProviderError": "llm_core.errors",
-    "ProviderOptions": "llm_core.adapter",
     "RateLimitError": "llm_core.errors",
-    "Request": "llm_core.types",
+    "Request": "llm_core.request",
     "Response": "llm_core.types",
     "ServerError": "llm_core.errors",
     "Settings": "llm_core.config",
     "Stream": "llm_core.streams",
     "StreamEvent": "llm_core.types",
-    "StreamText": "llm_core.stream_text",
-    "SyncHTTP": "llm_core.http",
     "TextPart": "llm_core.messages",
     "TimeoutError": "llm_core.errors",
     "ToolCall": "llm_core.messages",
@@ -92,19 +89,16 @@ _LAZY = {
 __version__ = "0.1.0"
 
 __all__ = [
-    "Adapter",
-    "AsyncAdapter",
     "AsyncClient",
-    "AsyncHTTP",
     "AsyncStream",
     "Attempt",
     "AuthenticationError",
+    "Call",
     "Client",
     "ConfigurationError",
     "ConnectionError",
     "FallbackExhaustedError",
     "GenerationError",
-    "HTTPBase",
     "Health",
     "Image",
     "ImagePart",
@@ -115,7 +109,6 @@ __all__ = [
     "ModelNotFoundError",
     "ProviderConfig",
     "ProviderError",
-    "ProviderOptions",
     "RateLimitError",
     "Request",
     "Response",
@@ -123,8 +116,6 @@ __all__ = [
     "Settings",
     "Stream",
     "StreamEvent",
-    "StreamText",
-    "SyncHTTP",
     "TextPart",
     "TimeoutError",
     "ToolCall",

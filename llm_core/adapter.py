@@ -8,6 +8,10 @@ connection (or stop the in-process generation) at once. ``deadline`` is an absol
 
 Adapters never retry on their own: the core's retry layer is the only one. They translate every
 failure into the :mod:`llm_core.errors` tree.
+
+An HTTP provider need not write these classes: it writes one
+:class:`~llm_core.http.HTTPProtocol` and the core provides both adapters. Wrappers of adapters
+(retry, rate limits) are :class:`~llm_core.layers.Layer` subclasses.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from pydantic import BaseModel, ConfigDict
 
 from llm_core.config import ProviderConfig
 from llm_core.errors import ConfigurationError, ValidationError
-from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
+from llm_core.request import Request
+from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["Adapter", "AsyncAdapter", "ProviderOptions", "WrappingAdapter", "AsyncWrappingAdapter"]
+__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions"]
 
 
 class ProviderOptions(BaseModel):
@@ -32,8 +37,12 @@ class ProviderOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
-class _AdapterBase:
-    """What sync and async adapters share: name, config, option validation."""
+class AdapterBase:
+    """What sync and async adapters share: name, config, option validation, model choice.
+
+    ``self.default_options`` holds the configured options, validated once at construction;
+    ``options_for(request)`` overlays a request's options on them.
+    """
 
     #: Registered provider name (set by each adapter class).
     provider: ClassVar[str] = ""
@@ -81,7 +90,7 @@ class _AdapterBase:
         return parsed.model_dump(exclude_unset=True)
 
 
-class Adapter(_AdapterBase, ABC):
+class Adapter(AdapterBase, ABC):
     """A synchronous provider adapter."""
 
     @abstractmethod
@@ -110,7 +119,7 @@ class Adapter(_AdapterBase, ABC):
         self.close()
 
 
-class AsyncAdapter(_AdapterBase, ABC):
+class AsyncAdapter(AdapterBase, ABC):
     """An asynchronous provider adapter (the twin of :class:`Adapter`)."""
 
     @abstractmethod
@@ -139,75 +148,3 @@ class AsyncAdapter(_AdapterBase, ABC):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-
-class _Delegating:
-    """Delegates name, config and options to the wrapped adapter."""
-
-    inner: Any
-
-    @property
-    def provider(self) -> str:  # type: ignore[override]
-        return self.inner.provider
-
-    @property
-    def config(self) -> ProviderConfig:
-        return self.inner.config
-
-    def model_for(self, request: Request) -> str | None:
-        return self.inner.model_for(request)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.inner!r})"
-
-    def __getattr__(self, name: str) -> Any:
-        # Provider-specific extras (pull, load, ...) stay reachable through the wrappers.
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-
-class WrappingAdapter(_Delegating, Adapter):
-    """A sync adapter that wraps another one; override what you change (retry, cache, ...)."""
-
-    def __init__(self, inner: Adapter) -> None:
-        self.inner = inner
-
-    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        return self.inner.generate(request, deadline=deadline)
-
-    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
-        return self.inner.stream(request, deadline=deadline)
-
-    def list_models(self) -> list[ModelInfo]:
-        return self.inner.list_models()
-
-    def health_check(self) -> Health:
-        return self.inner.health_check()
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncWrappingAdapter(_Delegating, AsyncAdapter):
-    """An async adapter that wraps another one; override what you change."""
-
-    def __init__(self, inner: AsyncAdapter) -> None:
-        self.inner = inner
-
-    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        return await self.inner.generate(request, deadline=deadline)
-
-    def stream(
-        self, request: Request, *, deadline: float | None = None
-    ) -> AsyncIterator[StreamEvent]:
-        return self.inner.stream(request, deadline=deadline)
-
-    async def list_models(self) -> list[ModelInfo]:
-        return await self.inner.list_models()
-
-    async def health_check(self) -> Health:
-        return await self.inner.health_check()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()

@@ -3,20 +3,29 @@
 Both resolve their adapter once, through the plugin manager (so the core's retry, fallback and
 cache wrappers apply), and are safe to share: a Client across threads, an AsyncClient across
 the tasks of one event loop.
+
+A call, top-down: the Client builds the :class:`~llm_core.request.Request` and a
+:class:`~llm_core.call.Call` (the deadline from ``timeouts.total``), tells the observers the call
+starts, and hands both to the outermost layer (``self.adapter``); each layer passes them on
+(``specs/request-path.md`` follows one to the socket). What the two clients share is written
+once, as flows (:mod:`llm_core.flow`); they only run them blocking or awaiting.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from llm_core.call import Call
 from llm_core.config import Settings, load_settings
 from llm_core.errors import ValidationError
+from llm_core.flow import Flow, arun, run
 from llm_core.messages import Message, coerce_messages
+from llm_core.request import Request
 from llm_core.streams import AsyncStream, Stream
-from llm_core.types import Health, ModelInfo, Request, Response
+from llm_core.types import Health, ModelInfo, Response
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -63,7 +72,9 @@ class _ClientBase:
                 **overrides,
             )
         self.settings = settings
-        self._adapter = get_plugin_manager().hook.llm_core_resolve_adapter(
+        pm = get_plugin_manager()
+        self._observer = pm.observer
+        self._adapter = pm.hook.llm_core_resolve_adapter(
             config=settings.primary(), settings=settings, is_async=self._is_async, role="primary"
         )
 
@@ -103,9 +114,52 @@ class _ClientBase:
                 messages[-1] = Message.user(last.text, [*last.images, *images])
         return Request(messages, **{k: v for k, v in fields.items() if v is not None})
 
-    def _deadline(self) -> float | None:
+    def _call(self, operation: str, request: Request | None = None, stream: bool = False) -> Call:
         total = self.settings.timeouts.total
-        return None if total is None else time.monotonic() + total
+        return Call(
+            operation,
+            provider=self.settings.provider,
+            model=(request.model if request is not None else None) or self.settings.model,
+            request=request,
+            stream=stream,
+            deadline=None if total is None else time.monotonic() + total,
+        )
+
+    def _observed(self, call: Call, step: Callable[[], Any]) -> Flow[Any]:
+        """Run ``step()`` (the adapter call) between the call-start and call-end hooks."""
+        obs = self._observer
+        if not obs.live_calls:
+            return (yield step())
+        obs.emit("llm_core_on_call_start", call=call)
+        try:
+            result = yield step()
+        except BaseException as exc:
+            obs.emit("llm_core_on_call_end", call=call, response=None, error=exc)
+            raise
+        response = result if isinstance(result, Response) else None
+        obs.emit("llm_core_on_call_end", call=call, response=response, error=None)
+        return result
+
+    def _generate(self, prompt: Any, images: Any, fields: dict[str, Any]) -> Flow[Response]:
+        request = self._request(prompt, images, fields)
+        call = self._call("chat", request)
+        return (yield from self._observed(call, lambda: self._adapter.generate(request, call)))
+
+    def _stream(self, prompt: Any, images: Any, fields: dict[str, Any]) -> tuple[Any, Call, Any]:
+        request = self._request(prompt, images, fields)
+        call = self._call("chat", request, stream=True)
+        obs = self._observer if self._observer.live_calls else None
+        if obs is not None:
+            obs.emit("llm_core_on_call_start", call=call)
+        return self._adapter.stream(request, call), call, obs
+
+    def _list_models(self) -> Flow[list[ModelInfo]]:
+        call = self._call("models")
+        return (yield from self._observed(call, lambda: self._adapter.list_models(call)))
+
+    def _health_check(self) -> Flow[Health]:
+        call = self._call("health")
+        return (yield from self._observed(call, self._adapter.health_check))
 
 
 _DOC_ARGS = """
@@ -125,23 +179,21 @@ class Client(_ClientBase):
         self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
     ) -> Response:
         """Generate a complete answer."""
-        request = self._request(prompt, images, fields)
-        return self._adapter.generate(request, deadline=self._deadline())
+        return run(self._generate(prompt, images, fields))
 
     def stream(
         self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
     ) -> Stream:
         """Stream the answer: iterate the returned :class:`Stream` for events."""
-        request = self._request(prompt, images, fields)
-        return Stream(iter(self._adapter.stream(request, deadline=self._deadline())))
+        return Stream(*self._stream(prompt, images, fields))
 
     def list_models(self) -> list[ModelInfo]:
         """The models the provider can serve."""
-        return self._adapter.list_models()
+        return run(self._list_models())
 
     def health_check(self) -> Health:
         """Whether the provider answers (never raises for a server that is down)."""
-        return self._adapter.health_check()
+        return run(self._health_check())
 
     def close(self) -> None:
         """Release connections and loaded models."""
@@ -163,23 +215,21 @@ class AsyncClient(_ClientBase):
         self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
     ) -> Response:
         """Generate a complete answer."""
-        request = self._request(prompt, images, fields)
-        return await self._adapter.generate(request, deadline=self._deadline())
+        return await arun(self._generate(prompt, images, fields))
 
     def stream(
         self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
     ) -> AsyncStream:
         """Stream the answer: ``async for`` over the returned :class:`AsyncStream`."""
-        request = self._request(prompt, images, fields)
-        return AsyncStream(aiter(self._adapter.stream(request, deadline=self._deadline())))
+        return AsyncStream(*self._stream(prompt, images, fields))
 
     async def list_models(self) -> list[ModelInfo]:
         """The models the provider can serve."""
-        return await self._adapter.list_models()
+        return await arun(self._list_models())
 
     async def health_check(self) -> Health:
         """Whether the provider answers (never raises for a server that is down)."""
-        return await self._adapter.health_check()
+        return await arun(self._health_check())
 
     async def aclose(self) -> None:
         """Release connections and loaded models."""

@@ -14,7 +14,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from llm_core.errors import ConfigurationError
+from llm_core.errors import ConfigurationError, redact_url
 
 __all__ = [
     "ENV_PREFIX",
@@ -110,6 +110,10 @@ class ProviderConfig(BaseModel):
     def label(self) -> str:
         """``provider`` or ``provider:model``, for messages and fallback trails."""
         return f"{self.provider}:{self.model}" if self.model else self.provider
+
+    def key(self) -> str:
+        """A process-wide identity for this provider: its label plus its redacted base URL."""
+        return f"{self.label()}@{redact_url(self.base_url) if self.base_url else '-'}"
 
 
 class Settings(ProviderConfig, BaseSettings):

@@ -19,7 +19,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
 
 Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
 ``hint`` that says what to do. Messages never contain an API key: adapters build them from
-status, body and URL only, and URLs are stripped of credentials before they reach an error.
+status, body and URL only, and :class:`LLMError` itself strips user-info and the query string
+from every ``url`` it is given (:func:`redact_url`), so no caller has to remember to.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ __all__ = [
 ]
 
 
+def redact_url(url: str) -> str:
+    """The URL without user:password and without a query string (which may hold a token)."""
+    scheme, sep, rest = str(url).partition("://")
+    if not sep:
+        return str(url)
+    host, slash, path = rest.partition("/")
+    host = host.rpartition("@")[2]
+    return f"{scheme}://{host}{slash}{path.partition('?')[0]}"
+
+
 class LLMError(Exception):
     """Root of every error llm-core raises."""
 
@@ -62,7 +73,7 @@ class LLMError(Exception):
         self.status_code = status_code
         self.provider = provider
         self.model = model
-        self.url = url
+        self.url = redact_url(url) if url else url
         self.hint = hint
 
     def __str__(self) -> str:

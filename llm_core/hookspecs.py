@@ -15,9 +15,12 @@ import pluggy
 
 if TYPE_CHECKING:
     from llm_core.adapter import Adapter, AsyncAdapter
+    from llm_core.call import Call
+    from llm_core.cli.plugin import CommandRegistrar
     from llm_core.config import ProviderConfig, Settings
-    from llm_core.registry import CommandRegistrar, ProviderRegistrar
-    from llm_core.types import Request, Response
+    from llm_core.providers import ProviderRegistrar
+    from llm_core.request import Request
+    from llm_core.types import Response
 
 hookspec = pluggy.HookspecMarker("llm_core")
 hookimpl = pluggy.HookimplMarker("llm_core")
@@ -31,11 +34,13 @@ hookimpl = pluggy.HookimplMarker("llm_core")
 def llm_core_register_providers(register: ProviderRegistrar) -> None:
     """Register the providers this plugin ships.
 
-    Call ``register(name, adapter=..., async_adapter=..., ...)`` once per provider; adapters may
-    be given as ``"package.module:Class"`` strings so that heavy modules are imported only when
-    the provider is used. The core rejects duplicate and malformed names.
+    Call ``register(name, adapter=..., async_adapter=..., ...)`` once per provider, or
+    ``register(name, protocol=...)`` for an HTTP provider written as one
+    :class:`~llm_core.http.HTTPProtocol` (the core provides its sync and async adapters).
+    Classes may be given as ``"package.module:Class"`` strings so that heavy modules are imported
+    only when the provider is used. The core rejects duplicate and malformed names.
 
-    :param register: the :class:`~llm_core.registry.ProviderRegistrar` callback.
+    :param register: the :class:`~llm_core.providers.ProviderRegistrar` callback.
     """
 
 
@@ -88,20 +93,50 @@ def llm_core_register_commands(register: CommandRegistrar) -> None:
     Call ``register(name, help, configure, run)``: ``configure(parser)`` adds arguments to an
     ``argparse`` parser; ``run(args) -> int`` does the work and returns the exit code.
 
-    :param register: the :class:`~llm_core.registry.CommandRegistrar` callback.
+    :param register: the :class:`~llm_core.cli.plugin.CommandRegistrar` callback.
     """
 
 
 # -------------------------------------------------------------------------------------------
 # Observation: cheap, synchronous, for logging, metrics and tracing. Return values are ignored.
 # An exception raised by an observer is reported as a warning and never breaks the request.
+# Every observation hook gets the logical ``call`` (see llm_core.call.Call): observers keep their
+# per-call data in ``call.state`` and tell calls apart by ``call.id``.
 # -------------------------------------------------------------------------------------------
 
 
 @hookspec
-def llm_core_on_request(provider: str, model: str | None, request: Request, attempt: int) -> None:
-    """A request is about to be sent to ``provider`` (``attempt`` counts from 1).
+def llm_core_on_call_start(call: Call) -> None:
+    """A logical call begins: a Client's ``generate``, ``stream``, ``list_models`` or
+    ``health_check``, before any layer or provider runs (and before any cache is asked).
 
+    :param call: the call (``operation``, ``provider``, ``model``, ``request``, ``stream``).
+    """
+
+
+@hookspec
+def llm_core_on_call_end(
+    call: Call, response: Response | None, error: BaseException | None
+) -> None:
+    """A logical call ended: it answered, failed, or (a stream) was closed before its end.
+
+    Called exactly once per :func:`llm_core_on_call_start`. For a stream it comes when the final
+    event arrived, when the stream failed, or when the caller closed it early (then both
+    ``response`` and ``error`` are None).
+
+    :param call: the call.
+    :param response: the finished Response (the final one of a stream), or None.
+    :param error: what the caller got raised, or None.
+    """
+
+
+@hookspec
+def llm_core_on_request(
+    call: Call, provider: str, model: str | None, request: Request, attempt: int
+) -> None:
+    """An attempt is about to be sent to ``provider`` (``attempt`` counts from 1).
+
+    :param call: the logical call this attempt belongs to.
     :param provider: the provider name.
     :param model: the model requested (None for the provider's default).
     :param request: the request (its messages may hold images; never log them whole).
@@ -110,9 +145,10 @@ def llm_core_on_request(provider: str, model: str | None, request: Request, atte
 
 
 @hookspec
-def llm_core_on_response(provider: str, model: str | None, response: Response) -> None:
-    """A response arrived from ``provider`` (for a stream: when it finished).
+def llm_core_on_response(call: Call, provider: str, model: str | None, response: Response) -> None:
+    """An attempt at ``provider`` answered (for a stream: when it finished).
 
+    :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested.
     :param response: the finished Response.
@@ -121,10 +157,11 @@ def llm_core_on_response(provider: str, model: str | None, response: Response) -
 
 @hookspec
 def llm_core_on_retry(
-    provider: str, model: str | None, attempt: int, error: BaseException, wait: float
+    call: Call, provider: str, model: str | None, attempt: int, error: BaseException, wait: float
 ) -> None:
     """Attempt ``attempt`` failed with ``error``; the retry layer waits ``wait`` seconds.
 
+    :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested.
     :param attempt: the attempt that failed (from 1).
@@ -134,9 +171,10 @@ def llm_core_on_retry(
 
 
 @hookspec
-def llm_core_on_fallback(failed: str, error: BaseException, next_provider: str) -> None:
+def llm_core_on_fallback(call: Call, failed: str, error: BaseException, next_provider: str) -> None:
     """Provider ``failed`` gave up with ``error``; the chain moves on to ``next_provider``.
 
+    :param call: the logical call.
     :param failed: label of the provider that failed.
     :param error: its final error.
     :param next_provider: label of the provider tried next.
@@ -144,9 +182,10 @@ def llm_core_on_fallback(failed: str, error: BaseException, next_provider: str) 
 
 
 @hookspec
-def llm_core_on_cache_hit(provider: str, model: str | None, kind: str) -> None:
+def llm_core_on_cache_hit(call: Call, provider: str, model: str | None, kind: str) -> None:
     """A cache answered instead of the provider.
 
+    :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested (None for model lists).
     :param kind: ``"response"`` or ``"models"``.
@@ -154,9 +193,10 @@ def llm_core_on_cache_hit(provider: str, model: str | None, kind: str) -> None:
 
 
 @hookspec
-def llm_core_on_error(provider: str, model: str | None, error: BaseException) -> None:
-    """A call to ``provider`` failed with ``error`` (every failed attempt, before any retry).
+def llm_core_on_error(call: Call, provider: str, model: str | None, error: BaseException) -> None:
+    """An attempt at ``provider`` failed with ``error`` (every failed attempt, before any retry).
 
+    :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested.
     :param error: the failure, an :class:`~llm_core.errors.LLMError`.

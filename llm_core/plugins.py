@@ -1,9 +1,13 @@
-"""The plugin manager: built-in plugins, entry-point discovery, allowlist, broken plugins.
+"""The plugin manager: the core's own plugins, entry-point discovery, allowlist, broken plugins.
 
 Plugins are found once, on first use (never at import), in the ``llm_core`` entry-point group.
 ``LLM_CORE_PLUGINS`` restricts which entry points load: a comma-separated allowlist of
 entry-point names (``LLM_CORE_PLUGINS=ollama,mlx``); an empty value loads none. A plugin that
 fails to import is reported with a :class:`PluginWarning` and listed as broken, never fatal.
+
+The manager owns what the core's plugins need, handed to them when they are registered: the
+provider :class:`~llm_core.providers.Registry` and the
+:class:`~llm_core.resilience.observe.Observer`. No hook implementation imports this module.
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import Any
 
 import pluggy
 
 from llm_core import discovery, hookspecs
 from llm_core.errors import ConfigurationError
-from llm_core.registry import CommandRegistrar, CommandSpec, ProviderRegistrar, ProviderSpec
+from llm_core.providers import BuiltinPlugin, ProviderSpec, Registry
+from llm_core.resilience import core_plugins
+from llm_core.resilience.observe import Observer
 
 __all__ = [
     "ALLOWLIST_ENV",
     "ENTRY_POINT_GROUP",
     "FIRST_PARTY",
     "PluginInfo",
+    "PluginManager",
     "PluginWarning",
-    "get_command_specs",
     "get_plugin_manager",
     "get_provider",
     "get_provider_specs",
@@ -64,8 +71,44 @@ class PluginInfo:
         return self.error is not None
 
 
-class _PluginManager(pluggy.PluginManager):
-    """pluggy's manager, minus the static lookup of dunder names when a plugin registers."""
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager for the ``llm_core`` project, plus the core's shared parts.
+
+    ``state`` counts registrations, unregistrations and blocks, so that what is derived from the
+    plugins (the provider registry, the live observers) is rebuilt only when they change.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("llm_core")
+        self.add_hookspecs(hookspecs)
+        self.state = 0
+        self.broken: dict[str, PluginInfo] = {}
+        self.dists: dict[str, tuple[str, str]] = {}
+        self.providers = Registry(
+            self.hook.llm_core_register_providers, lambda: self.state, self._missing_provider
+        )
+        self.observer = Observer(self)
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register ``plugin`` (see pluggy); derived state is rebuilt on next use."""
+        try:
+            return super().register(plugin, name)
+        finally:
+            self.state += 1
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
+        """Unregister a plugin (see pluggy)."""
+        try:
+            return super().unregister(plugin, name)
+        finally:
+            self.state += 1
+
+    def set_blocked(self, name: str) -> None:
+        """Block (and unregister) the plugin called ``name`` (see pluggy)."""
+        try:
+            super().set_blocked(name)
+        finally:
+            self.state += 1
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         # A hook implementation is never a dunder; pluggy looks every attribute up with
@@ -74,22 +117,33 @@ class _PluginManager(pluggy.PluginManager):
             return None
         return super().parse_hookimpl_opts(plugin, name)
 
+    def _missing_provider(self, name: str, specs: dict[str, ProviderSpec]) -> ConfigurationError:
+        installed = ", ".join(sorted(specs)) or "none"
+        if name in self.broken:
+            hint = f"The plugin is installed but broken: {self.broken[name].error}"
+        elif name in FIRST_PARTY:
+            hint = (
+                f"Install it: pip install {FIRST_PARTY[name]}  (or pip install 'llm-core[{name}]')"
+            )
+            if os.environ.get(ALLOWLIST_ENV) is not None:
+                hint += f"; check {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r}"
+        else:
+            hint = "Install the plugin that provides it, or pick one of the installed providers."
+        return ConfigurationError(f"unknown provider {name!r}; installed: {installed}", hint=hint)
+
 
 _lock = threading.RLock()
-_pm: pluggy.PluginManager | None = None
-_dists: dict[str, tuple[str, str]] = {}
-_broken: dict[str, PluginInfo] = {}
+_pm: PluginManager | None = None
 
 
-def get_plugin_manager() -> pluggy.PluginManager:
+def get_plugin_manager() -> PluginManager:
     """The process-wide plugin manager, built and loaded on the first call (thread-safe)."""
     global _pm
     if _pm is None:
         with _lock:
             if _pm is None:
-                pm = _PluginManager("llm_core")
-                pm.add_hookspecs(hookspecs)
-                _register_builtins(pm)
+                pm = PluginManager()
+                _register_core(pm)
                 _load_entry_points(pm)
                 _pm = pm
     return _pm
@@ -100,20 +154,15 @@ def reset_plugin_manager() -> None:
     global _pm
     with _lock:
         _pm = None
-        _dists.clear()
-        _broken.clear()
 
 
-def _register_builtins(pm: pluggy.PluginManager) -> None:
-    from llm_core import builtin
-    from llm_core.resilience import plugins as resilience
-
-    pm.register(builtin, name="llm_core.builtin")
-    for name, plugin in resilience.core_plugins().items():
+def _register_core(pm: PluginManager) -> None:
+    pm.register(BuiltinPlugin(pm.providers), name="llm_core.builtin")
+    for name, plugin in core_plugins(pm).items():
         pm.register(plugin, name=name)
 
 
-def _load_entry_points(pm: pluggy.PluginManager) -> None:
+def _load_entry_points(pm: PluginManager) -> None:
     allow = os.environ.get(ALLOWLIST_ENV)
     allowed = None if allow is None else {p.strip() for p in allow.split(",") if p.strip()}
     for ep in discovery.entry_points(ENTRY_POINT_GROUP):
@@ -127,7 +176,7 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as exc:  # a broken plugin must not break the core
-            _broken[ep.name] = PluginInfo(
+            pm.broken[ep.name] = PluginInfo(
                 ep.name, dist, version, error=f"{type(exc).__name__}: {exc}"
             )
             warnings.warn(
@@ -137,50 +186,24 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
                 stacklevel=2,
             )
             continue
-        _dists[ep.name] = (dist or "", version or "")
+        pm.dists[ep.name] = (dist or "", version or "")
 
 
 def get_provider_specs() -> dict[str, ProviderSpec]:
-    """Every registered provider, by name (asks the plugins each time, so it is always fresh)."""
-    pm = get_plugin_manager()
-    registrar = ProviderRegistrar()
-    for impl in reversed(pm.hook.llm_core_register_providers.get_hookimpls()):
-        registrar.plugin = impl.plugin_name
-        impl.function(register=registrar)
-    return registrar.specs
+    """Every registered provider, by name."""
+    return get_plugin_manager().providers.specs()
 
 
 def get_provider(name: str) -> ProviderSpec:
     """The provider called ``name``; ConfigurationError listing the installed ones if unknown."""
-    specs = get_provider_specs()
-    if name in specs:
-        return specs[name]
-    installed = ", ".join(sorted(specs)) or "none"
-    if name in FIRST_PARTY:
-        hint = f"Install it: pip install {FIRST_PARTY[name]}  (or pip install 'llm-core[{name}]')"
-        if name in _broken:
-            hint = f"The plugin is installed but broken: {_broken[name].error}"
-        elif os.environ.get(ALLOWLIST_ENV) is not None:
-            hint += f"; check {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r}"
-    else:
-        hint = "Install the plugin that provides it, or pick one of the installed providers."
-    raise ConfigurationError(f"unknown provider {name!r}; installed: {installed}", hint=hint)
-
-
-def get_command_specs() -> dict[str, CommandSpec]:
-    """CLI subcommands contributed by plugins."""
-    registrar = CommandRegistrar()
-    for impl in reversed(get_plugin_manager().hook.llm_core_register_commands.get_hookimpls()):
-        registrar.plugin = impl.plugin_name
-        impl.function(register=registrar)
-    return registrar.commands
+    return get_plugin_manager().providers.get(name)
 
 
 def list_plugins() -> list[PluginInfo]:
     """Every plugin (built-in, installed and broken) with its distribution, version and hooks."""
     pm = get_plugin_manager()
     providers: dict[str, list[str]] = {}
-    for spec in get_provider_specs().values():
+    for spec in pm.providers.specs().values():
         providers.setdefault(spec.plugin, []).append(spec.name)
     core_version = _core_version()
     out = []
@@ -188,9 +211,9 @@ def list_plugins() -> list[PluginInfo]:
         if plugin is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
-        dist, version = _dists.get(name, ("llm-core", core_version))
+        dist, version = pm.dists.get(name, ("llm-core", core_version))
         out.append(PluginInfo(name, dist, version, hooks, sorted(providers.get(name, []))))
-    out.extend(_broken.values())
+    out.extend(pm.broken.values())
     return sorted(out, key=lambda p: p.name)
 
 

@@ -4,23 +4,29 @@ A handle is an iterator of :class:`~llm_core.types.StreamEvent` and a context ma
 the ``with`` block, calling ``close()``, or breaking out of the loop and dropping the handle
 closes the underlying connection (or stops in-process generation). After the last event,
 ``response`` holds the finished :class:`~llm_core.types.Response`.
+
+A handle also ends its :class:`~llm_core.call.Call` for the observers, exactly once: at the final
+event, when the stream fails, or when it is closed before its end.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from llm_core.call import Call
 from llm_core.types import Response, StreamEvent
 
 __all__ = ["AsyncStream", "Stream"]
 
 
 class _StreamBase:
-    __slots__ = ("_events", "_parts", "response")
+    __slots__ = ("_events", "_observer", "_parts", "call", "response")
 
-    def __init__(self, events: Any) -> None:
-        self._events = events
+    def __init__(self, events: Any, call: Call | None = None, observer: Any = None) -> None:
+        """``observer`` (None when nobody observes calls) hears when ``call`` ends."""
+        self._events, self.call, self._observer = events, call, observer
         self._parts: list[str] = []
         self.response: Response | None = None
 
@@ -32,9 +38,17 @@ class _StreamBase:
     def _seen(self, event: StreamEvent) -> StreamEvent:
         if event.done:
             self.response = event.response
+            self._end(event.response, None)
         elif event.text:
+            if not self._parts and self.call is not None:
+                self.call.first_token = time.perf_counter()
             self._parts.append(event.text)
         return event
+
+    def _end(self, response: Response | None, error: BaseException | None) -> None:
+        obs, self._observer = self._observer, None  # once
+        if obs is not None:
+            obs.emit("llm_core_on_call_end", call=self.call, response=response, error=error)
 
 
 class Stream(_StreamBase):
@@ -46,7 +60,13 @@ class Stream(_StreamBase):
         return self
 
     def __next__(self) -> StreamEvent:
-        return self._seen(next(self._events))
+        try:
+            return self._seen(next(self._events))
+        except StopIteration:
+            raise
+        except BaseException as exc:
+            self._end(None, exc)
+            raise
 
     def text_chunks(self) -> Iterator[str]:
         """Only the text deltas."""
@@ -63,6 +83,7 @@ class Stream(_StreamBase):
 
     def close(self) -> None:
         """Stop the stream and release its connection."""
+        self._end(None, None)
         close = getattr(self._events, "close", None)
         if close is not None:
             close()
@@ -83,7 +104,13 @@ class AsyncStream(_StreamBase):
         return self
 
     async def __anext__(self) -> StreamEvent:
-        return self._seen(await self._events.__anext__())
+        try:
+            return self._seen(await self._events.__anext__())
+        except StopAsyncIteration:
+            raise
+        except BaseException as exc:
+            self._end(None, exc)
+            raise
 
     async def text_chunks(self) -> AsyncIterator[str]:
         """Only the text deltas."""
@@ -100,6 +127,7 @@ class AsyncStream(_StreamBase):
 
     async def aclose(self) -> None:
         """Stop the stream and release its connection."""
+        self._end(None, None)
         aclose = getattr(self._events, "aclose", None)
         if aclose is not None:
             await aclose()

@@ -1,131 +1,26 @@
-"""The data model: Request in; Response, StreamEvent, ModelInfo, Health out.
+"""What comes out: Response, StreamEvent, Usage, Attempt, ModelInfo, Health.
 
-Inputs are validated on construction (a bad value raises ValidationError naming the field);
-outputs are plain slotted dataclasses, cheap to build on the hot path.
+Plain slotted dataclasses, cheap to build on the hot path (a stream builds one event per token).
+What goes in is :class:`~llm_core.request.Request` and :mod:`llm_core.messages`.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core.errors import ValidationError
-from llm_core.messages import Message, ToolCall, coerce_messages
+from llm_core.messages import ToolCall
 
 __all__ = [
     "Attempt",
     "Health",
     "ModelInfo",
-    "Request",
     "Response",
     "StreamEvent",
     "Usage",
 ]
-
-
-@dataclass(slots=True)
-class Request:
-    """What to generate: messages plus sampling settings and provider-specific ``options``.
-
-    ``options`` are validated by the provider that runs the request: an unknown option name is
-    a :class:`~llm_core.errors.ConfigurationError`, never silently dropped.
-    ``response_format`` is a JSON schema (a dict) the answer must follow.
-    ``tools`` is reserved for tool calling (a later release).
-    """
-
-    messages: list[Message]
-    model: str | None = None
-    temperature: float | None = None
-    max_tokens: int | None = None
-    top_p: float | None = None
-    stop: list[str] | None = None
-    seed: int | None = None
-    response_format: dict[str, Any] | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    tools: list[dict[str, Any]] | None = None
-
-    def __post_init__(self) -> None:
-        self.messages = coerce_messages(self.messages)
-        _check_range("temperature", self.temperature, 0.0, 2.0)
-        _check_range("top_p", self.top_p, 0.0, 1.0)
-        if self.max_tokens is not None and (
-            not isinstance(self.max_tokens, int)
-            or isinstance(self.max_tokens, bool)
-            or self.max_tokens < 1
-        ):
-            raise ValidationError(
-                f"max_tokens must be a positive integer, got {self.max_tokens!r}",
-                hint="Pass max_tokens=256 or leave it out for the provider's default.",
-            )
-        if self.seed is not None and (
-            not isinstance(self.seed, int) or isinstance(self.seed, bool)
-        ):
-            raise ValidationError(f"seed must be an integer, got {self.seed!r}")
-        if isinstance(self.stop, str):
-            self.stop = [self.stop]
-        if self.stop is not None and not all(isinstance(s, str) and s for s in self.stop):
-            raise ValidationError(f"stop must be a list of non-empty strings, got {self.stop!r}")
-        if self.response_format is not None and not isinstance(self.response_format, dict):
-            raise ValidationError(
-                "response_format must be a JSON schema (a dict), "
-                f"got {type(self.response_format).__name__}",
-                hint='Pass e.g. {"type": "object", "properties": {"name": {"type": "string"}}}.',
-            )
-        if not isinstance(self.options, dict):
-            raise ValidationError(f"options must be a dict, got {type(self.options).__name__}")
-
-    def with_model(self, model: str | None) -> Request:
-        """A copy with another model name (fallbacks use this)."""
-        return replace(self, model=model)
-
-    @property
-    def is_deterministic(self) -> bool:
-        """True when the same request should give the same answer (temperature 0 or a seed)."""
-        return self.seed is not None or self.temperature == 0
-
-    def cache_key_material(self) -> str:
-        """A canonical JSON string of everything that shapes the answer (never credentials)."""
-        msgs = [
-            [
-                m.role,
-                m.content
-                if isinstance(m.content, str)
-                else [p.text if hasattr(p, "text") else p.image.cache_token() for p in m.content],
-                m.name,
-                m.tool_call_id,
-            ]
-            for m in self.messages
-        ]
-        body = [
-            msgs,
-            self.model,
-            self.temperature,
-            self.max_tokens,
-            self.top_p,
-            self.stop,
-            self.seed,
-            self.response_format,
-            self.options,
-            self.tools,
-        ]
-        return json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
-
-
-def _check_range(name: str, value: float | None, low: float, high: float) -> None:
-    if value is None:
-        return
-    if (
-        not isinstance(value, int | float)
-        or isinstance(value, bool)
-        or math.isnan(value)
-        or not low <= value <= high
-    ):
-        raise ValidationError(
-            f"{name} must be a number from {low} to {high}, got {value!r}",
-            hint=f"Pass {name}={low} for the most predictable output.",
-        )
 
 
 @dataclass(slots=True)

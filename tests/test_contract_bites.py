@@ -22,7 +22,7 @@ ADAPTERS = """
 import httpx2
 
 import llm_core
-from llm_core.openai_compat import AsyncOpenAIAdapter, OpenAIAdapter
+from llm_core.openai import AsyncOpenAIAdapter, OpenAIAdapter
 
 
 class Faithful(OpenAIAdapter):

@@ -16,12 +16,12 @@ from support.openai_fake import OpenAIFake
 from support.resilience import MODES, ask, install_fake_time
 
 import llm_core
-from llm_core.http import HTTPBase
+from llm_core.http import HTTPProtocol
 
 
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(HTTPBase, "max_response_bytes", 1 << 20)  # for the oversized row
+    monkeypatch.setattr(HTTPProtocol, "max_response_bytes", 1 << 20)  # for the oversized row
     return install_fake_time(monkeypatch)
 
 

@@ -22,9 +22,10 @@ from llm_core.plugins import (
 ECHO_PLUGIN = '''
 """A third-party provider that echoes the prompt, written only against the public API."""
 import llm_core
+from llm_core.adapter import Adapter
 
 
-class EchoAdapter(llm_core.Adapter):
+class EchoAdapter(Adapter):
     provider = "echo"
 
     def generate(self, request, *, deadline=None):
@@ -141,7 +142,7 @@ def test_duplicate_and_invalid_provider_names_are_rejected(site: Path) -> None:
     with pytest.raises(ConfigurationError, match="registered twice"):
         get_provider_specs()
     reset_plugin_manager()
-    from llm_core.registry import ProviderRegistrar
+    from llm_core.providers import ProviderRegistrar
 
     with pytest.raises(ConfigurationError, match="invalid provider name"):
         ProviderRegistrar()("Bad Name", adapter=object, async_adapter=object)

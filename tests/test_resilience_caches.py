@@ -10,12 +10,11 @@ import anyio
 import pytest
 from support.fake_clock import FakeClock
 
+from llm_core import ModelInfo, Request, Response
 from llm_core import errors as e
 from llm_core.config import ProviderConfig
-from llm_core.resilience.cache_state import ModelCache, response_key
+from llm_core.resilience.cache import MemoryStore, ModelCache, response_key
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
-from llm_core.resilience.store import MemoryStore
-from llm_core.types import ModelInfo, Request, Response
 
 
 def resp(text: str) -> Response:

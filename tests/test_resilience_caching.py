@@ -9,7 +9,7 @@ import pytest
 from support.resilience import MODES, e, resilience_env, script
 
 import llm_core
-from llm_core.types import Response
+from llm_core import Response
 
 CACHE = {"cache": {"responses": True}}
 
@@ -120,9 +120,9 @@ def test_identical_requests_in_flight_share_one_call(env) -> None:
     with llm_core.Client("scripted", base_url="http://a", **CACHE) as client:
         inner_generate = client.adapter.inner.generate
 
-        def slow_generate(request, *, deadline=None):
+        def slow_generate(request, call=None):
             threading.Event().wait(0.05)  # hold the flight open while the others arrive
-            return inner_generate(request, deadline=deadline)
+            return inner_generate(request, call)
 
         client.adapter.inner.generate = slow_generate
         results: list[Response] = []

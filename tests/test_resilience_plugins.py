@@ -9,9 +9,8 @@ import pytest
 from support.resilience import MODES, Recorder, Step, ask, e, resilience_env, script
 
 import llm_core
-from llm_core.resilience.observe import Observer, ObserverWarning, observer
-from llm_core.resilience.policy import RetryPolicy
-from llm_core.resilience.retry import RetryingAdapter
+from llm_core.resilience.observe import Observer, ObserverWarning
+from llm_core.resilience.retry import RetryingAdapter, RetryPolicy
 
 CORE = [
     "llm_core.cache",
@@ -109,7 +108,7 @@ def test_a_replacement_retry_plugin_changes_the_policy(env) -> None:
         def llm_core_resolve_adapter(self, config, settings, is_async, role):
             adapter = yield
             policy = RetryPolicy(max_attempts=5, backoff_base=0.1, jitter=False)
-            return RetryingAdapter(adapter, policy, observer(), config.label(), slept.append)
+            return RetryingAdapter(adapter, policy, env.pm.observer, config.label(), slept.append)
 
     env.pm.unregister(name="llm_core.retry")
     env.pm.register(FiveSteadyTries(), name="llm_core.retry")

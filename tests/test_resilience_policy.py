@@ -8,7 +8,7 @@ import pytest
 
 from llm_core import errors as e
 from llm_core.config import RetrySettings
-from llm_core.resilience.policy import RetryPolicy
+from llm_core.resilience.retry import RetryPolicy
 
 RETRYABLE = [
     e.ConnectionError("refused"),

@@ -2,8 +2,8 @@
 
 It wraps only the primary (``role="primary"``); each link is resolved through the same hook
 with ``role="fallback"`` the first time it is needed (an unknown provider name fails at once),
-so every link gets its own retry and cooldown wrappers, and the chain moves on only once a
-link's retries are exhausted. Without fallbacks it adds nothing.
+so every link gets its own retry and cooldown layers, and the chain moves on only once a link's
+retries are exhausted. Without fallbacks it adds nothing.
 
 - Falls back on any provider failure (connection, timeout, 5xx, 429, model not found, invalid
   answer, cooldown); not on a ValidationError or ConfigurationError (the request itself is
@@ -18,133 +18,178 @@ link's retries are exhausted. Without fallbacks it adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from llm_core import errors as e
-from llm_core.adapter import AsyncWrappingAdapter, WrappingAdapter
+from llm_core.call import Call
 from llm_core.hookspecs import hookimpl
-from llm_core.resilience.chain import Chain
-from llm_core.resilience.common import aclosing_events, closing_events, raise_broken
-from llm_core.resilience.observe import observer
-from llm_core.types import Health, Request, Response, StreamEvent
+from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened, broke_off
+from llm_core.request import Request
+from llm_core.resilience.observe import Observer
+from llm_core.resilience.retry.policy import error_text
+from llm_core.types import Attempt, Health, Response
 
-__all__ = ["AsyncFallbackAdapter", "FallbackAdapter", "FallbackPlugin"]
+__all__ = [
+    "AsyncFallbackAdapter",
+    "Fallback",
+    "FallbackAdapter",
+    "FallbackPlugin",
+    "FallbackRun",
+    "should_fall_back",
+]
 
 
-class FallbackAdapter(Chain, WrappingAdapter):
-    """Tries each sync link in order until one answers."""
+def should_fall_back(error: BaseException, on_auth_errors: bool = False) -> bool:
+    """Whether the next provider of the chain should get the request after ``error``."""
+    if isinstance(error, e.TimeoutError) and error.phase == "deadline":
+        return False
+    if isinstance(error, e.AuthenticationError):
+        return on_auth_errors
+    return isinstance(error, e.ProviderError)
 
-    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        run = self._run()
+
+class FallbackRun:
+    """The fallback state of one call (sans-IO): which links failed, with what."""
+
+    __slots__ = ("call", "chain", "failures")
+
+    def __init__(self, chain: Fallback, call: Call) -> None:
+        self.chain, self.call = chain, call
+        self.failures: list[tuple[str, BaseException]] = []
+
+    def failed(self, index: int, error: e.LLMError) -> None:
+        """Record link ``index``'s failure; raise when the chain must stop or is exhausted."""
+        chain = self.chain
+        if not should_fall_back(error, chain.on_auth):
+            raise error
+        label = chain.labels[index]
+        self.failures.append((label, error))
+        if index + 1 < len(chain.labels):
+            chain.observer.emit(
+                "llm_core_on_fallback",
+                call=self.call,
+                failed=label,
+                error=error,
+                next_provider=chain.labels[index + 1],
+            )
+            self.call.link, self.call.attempt = index + 1, 1
+            return
+        exhausted = e.FallbackExhaustedError(self.failures)
+        exhausted.attempts = self._prior_attempts()  # type: ignore[attr-defined]
+        raise exhausted from error
+
+    def answered(self, response: Response) -> Response:
+        """Fill ``response.fallbacks`` and prepend the failed links' attempts."""
+        if self.failures:
+            response.fallbacks = [
+                Attempt(label, i, error_text(err), type(err).__name__)
+                for i, (label, err) in enumerate(self.failures, 1)
+            ]
+            response.attempts = self._prior_attempts() + response.attempts
+        return response
+
+    def _prior_attempts(self) -> list[Attempt]:
+        out: list[Attempt] = []
+        for label, err in self.failures:
+            out.extend(
+                getattr(err, "attempts", None)
+                or [Attempt(label, 1, error_text(err), type(err).__name__)]
+            )
+        return out
+
+
+class Fallback(Layer):
+    """Tries each link of the chain in order until one answers; links are built on first use."""
+
+    def __init__(
+        self,
+        inner: Any,
+        config: Any,
+        settings: Any,
+        observer: Observer,
+        resolve: Callable[[Any], Any],
+    ) -> None:
+        super().__init__(inner)
+        self.configs = [config, *settings.fallbacks]
+        self.labels = [c.label() for c in self.configs]
+        self.models = [None, *(c.model for c in settings.fallbacks)]
+        self.on_auth, self.observer = settings.fallback_on_auth_errors, observer
+        self._adapters: list[Any] = [inner] + [None] * len(settings.fallbacks)
+        self._resolve, self._lock = resolve, threading.Lock()
+
+    def link(self, index: int) -> Any:
+        """The adapter of link ``index``, resolved through the hook on first use (a link that
+        is never needed costs no connection pool)."""
+        adapter = self._adapters[index]
+        if adapter is None:
+            with self._lock:
+                adapter = self._adapters[index]
+                if adapter is None:
+                    adapter = self._adapters[index] = self._resolve(self.configs[index])
+        return adapter
+
+    def _request(self, request: Request, index: int) -> Request:
+        model = self.models[index]
+        return request if model is None or model == request.model else request.with_model(model)
+
+    def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
+        run = FallbackRun(self, call)
         for i in range(len(self.labels)):
             try:
-                response = self.link(i).generate(self._request(request, i), deadline=deadline)
+                response = yield self.generate_of(self.link(i), self._request(request, i), call)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
             return run.answered(response)
         raise AssertionError("unreachable: FallbackRun raises when the chain is exhausted")
 
-    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
-        return self._stream(request, deadline)
-
-    def _stream(self, request: Request, deadline: float | None) -> Iterator[StreamEvent]:
-        run = self._run()
-        for i in range(len(self.labels)):
-            events = None
-            try:
-                events = iter(self.link(i).stream(self._request(request, i), deadline=deadline))
-                first = next(events, None)
-            except e.LLMError as exc:
-                getattr(events, "close", lambda: None)()
-                run.failed(i, exc)
-                continue
-            break
-        with closing_events(events):
-            if first is None:
-                return
-            parts = [first.text]
-            if first.done and first.response is not None:
-                run.answered(first.response)
-            yield first
-            try:
-                for event in events:
-                    if event.done and event.response is not None:
-                        run.answered(event.response)
-                    else:
-                        parts.append(event.text)
-                    yield event
-            except e.LLMError as exc:
-                raise_broken(exc, parts)
-
-    def health_check(self) -> Health:
-        return self._health(self.inner.health_check())
-
-    def close(self) -> None:
-        for adapter in self.built():
-            adapter.close()
-
-
-class AsyncFallbackAdapter(Chain, AsyncWrappingAdapter):
-    """The async twin of :class:`FallbackAdapter`."""
-
-    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
-        run = self._run()
+    def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
+        run = FallbackRun(self, call)
         for i in range(len(self.labels)):
             try:
-                response = await self.link(i).generate(self._request(request, i), deadline=deadline)
+                opened = yield from self.open_of(self.link(i), self._request(request, i), call)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
-            return run.answered(response)
+            opened.watch(done=run.answered, failed=lambda error, o=opened: broke_off(error, o.text))
+            return opened
         raise AssertionError("unreachable: FallbackRun raises when the chain is exhausted")
 
-    def stream(
-        self, request: Request, *, deadline: float | None = None
-    ) -> AsyncIterator[StreamEvent]:
-        return self._stream(request, deadline)
+    def health_check_flow(self) -> Flow[Health]:
+        health = yield self.inner.health_check()
+        health.extra["fallbacks"] = [
+            {
+                "provider": self.labels[i],
+                "cooldown": getattr(self.link(i), "cooldown_state", dict)(),
+            }
+            for i in range(1, len(self.labels))
+        ]
+        return health
 
-    async def _stream(self, request: Request, deadline: float | None) -> AsyncIterator[StreamEvent]:
-        run = self._run()
-        for i in range(len(self.labels)):
-            events = None
-            try:
-                events = aiter(self.link(i).stream(self._request(request, i), deadline=deadline))
-                first = await anext(events, None)
-            except e.LLMError as exc:
-                if hasattr(events, "aclose"):
-                    await events.aclose()
-                run.failed(i, exc)
-                continue
-            break
-        async with aclosing_events(events):
-            if first is None:
-                return
-            parts = [first.text]
-            if first.done and first.response is not None:
-                run.answered(first.response)
-            yield first
-            try:
-                async for event in events:
-                    if event.done and event.response is not None:
-                        run.answered(event.response)
-                    else:
-                        parts.append(event.text)
-                    yield event
-            except e.LLMError as exc:
-                raise_broken(exc, parts)
+    def close_flow(self) -> Flow[None]:
+        for adapter in [a for a in self._adapters if a is not None]:
+            yield self.close_of(adapter)
 
-    async def health_check(self) -> Health:
-        return self._health(await self.inner.health_check())
 
-    async def aclose(self) -> None:
-        for adapter in self.built():
-            await adapter.aclose()
+class FallbackAdapter(Fallback, LayerAdapter):
+    """Sync shell of :class:`Fallback`."""
+
+
+class AsyncFallbackAdapter(Fallback, AsyncLayerAdapter):
+    """Async shell of :class:`Fallback`."""
 
 
 class FallbackPlugin:
-    """``llm_core.fallback``: wraps the primary in a chain with ``settings.fallbacks``."""
+    """``llm_core.fallback``: wraps the primary in a chain with ``settings.fallbacks``.
+
+    Built by the core with what it needs: the resolve hook (to build each link), the provider
+    registry (to refuse an unknown link at once) and the observer.
+    """
+
+    def __init__(self, resolve: Any, providers: Any, observer: Observer) -> None:
+        self.resolve, self.providers, self.observer = resolve, providers, observer
 
     @hookimpl(wrapper=True)
     def llm_core_resolve_adapter(
@@ -154,14 +199,11 @@ class FallbackPlugin:
         adapter = yield
         if adapter is None or role != "primary" or not settings.fallbacks:
             return adapter
-        from llm_core.plugins import get_plugin_manager, get_provider
-
         for link in settings.fallbacks:
-            get_provider(link.provider)  # an unknown provider fails now, not at the first fallback
-        hook = get_plugin_manager().hook.llm_core_resolve_adapter
+            self.providers.get(link.provider)  # an unknown provider fails now, not later
 
         def resolve(link: Any) -> Any:
-            return hook(config=link, settings=settings, is_async=is_async, role="fallback")
+            return self.resolve(config=link, settings=settings, is_async=is_async, role="fallback")
 
         cls = AsyncFallbackAdapter if is_async else FallbackAdapter
-        return cls(adapter, config, settings, observer(), resolve)
+        return cls(adapter, config, settings, self.observer, resolve)

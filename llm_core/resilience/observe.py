@@ -1,28 +1,47 @@
-"""Observation: calling the ``llm_core_on_*`` hooks cheaply and safely.
+"""Observation: the ``llm_core.observe`` plugin, and the :class:`Observer` every layer reports to.
 
-:class:`Observer` calls each observation hook only when some plugin implements it (one list
-check otherwise), calls every implementation on its own, and turns an observer's exception into
-an :class:`ObserverWarning`: a broken logging or metrics plugin never breaks a request.
+:class:`Observer` calls the ``llm_core_on_*`` hooks cheaply and safely: a hook is called only when
+some plugin observes it, each implementation is called on its own, and an observer's exception
+becomes an :class:`ObserverWarning` -- a broken metrics plugin never breaks a request. A plugin
+that is sometimes idle (a logger whose level is off) defines ``observes(hook_name) -> bool``;
+when every implementation of a hook answers False, the hook is not called at all.
 
-The ``llm_core.observe`` plugin (:mod:`.observing`) reports each attempt at the bare adapter;
-retry, fallback and cache report ``on_retry``, ``on_fallback`` and ``on_cache_hit`` themselves.
+The ``llm_core.observe`` plugin wraps each bare adapter (innermost) and reports every attempt:
+``on_request`` before it is sent, ``on_response`` when it answered (a stream: at its final
+event), ``on_error`` when it failed, with the attempt number the retry layer keeps on the
+:class:`~llm_core.types.Call`. Retry, fallback and cache report their own events.
 """
 
 from __future__ import annotations
 
-import logging
 import warnings
-from contextvars import ContextVar
 from typing import Any
 
-import pluggy
+from llm_core.call import Call
+from llm_core.errors import LLMError
+from llm_core.hookspecs import hookimpl
+from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
+from llm_core.request import Request
+from llm_core.types import Response
 
-from llm_core.types import Request, Response
+__all__ = [
+    "AsyncObservingAdapter",
+    "ObservePlugin",
+    "Observer",
+    "ObserverWarning",
+    "ObservingAdapter",
+]
 
-__all__ = ["ATTEMPT", "Observer", "ObserverWarning", "observer"]
-
-#: The attempt number the retry layer is on (1 outside any retry layer).
-ATTEMPT: ContextVar[int] = ContextVar("llm_core_attempt", default=1)
+_HOOKS = (
+    "llm_core_on_call_start",
+    "llm_core_on_call_end",
+    "llm_core_on_request",
+    "llm_core_on_response",
+    "llm_core_on_retry",
+    "llm_core_on_fallback",
+    "llm_core_on_cache_hit",
+    "llm_core_on_error",
+)
 
 
 class ObserverWarning(UserWarning):
@@ -30,99 +49,79 @@ class ObserverWarning(UserWarning):
 
 
 class Observer:
-    """The observation hooks of one plugin manager, each called only when implemented."""
+    """The observation hooks of one plugin manager, each called only when someone observes it."""
 
-    __slots__ = ("_cache_hit", "_error", "_fallback", "_request", "_response", "_retry")
+    def __init__(self, pm: Any) -> None:
+        """``pm`` is the plugin manager (its ``state`` tells when plugins changed)."""
+        self._pm = pm
+        self._state = -1
+        self._callers = {name: getattr(pm.hook, name) for name in _HOOKS}
+        self._impls: dict[str, tuple[tuple[Any, Any], ...]] = {}
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
-        hook = pm.hook
-        self._request = hook.llm_core_on_request
-        self._response = hook.llm_core_on_response
-        self._retry = hook.llm_core_on_retry
-        self._fallback = hook.llm_core_on_fallback
-        self._cache_hit = hook.llm_core_on_cache_hit
-        self._error = hook.llm_core_on_error
+    def _observers(self, hook: str) -> tuple[tuple[Any, Any], ...]:
+        if self._state != self._pm.state:
+            self._impls = {
+                name: tuple((i, getattr(i.plugin, "observes", None)) for i in c.get_hookimpls())
+                for name, c in self._callers.items()
+            }
+            self._state = self._pm.state
+        return self._impls[hook]
+
+    def live(self, hook: str) -> bool:
+        """Whether calling ``hook`` can do anything: some implementation observes it now."""
+        return any(observes is None or observes(hook) for _impl, observes in self._observers(hook))
+
+    @property
+    def live_calls(self) -> bool:
+        """True when some plugin observes logical calls (their start or end)."""
+        return self.live("llm_core_on_call_start") or self.live("llm_core_on_call_end")
 
     @property
     def watching_calls(self) -> bool:
         """True when some plugin observes requests, responses or errors."""
         return (
-            _live(self._request, _DEBUG)
-            or _live(self._response, _DEBUG)
-            or _live(self._error, _INFO)
+            self.live("llm_core_on_request")
+            or self.live("llm_core_on_response")
+            or self.live("llm_core_on_error")
         )
 
-    def on_request(self, provider: str, model: str | None, request: Request, attempt: int) -> None:
-        """Report a request about to be sent."""
-        if _live(self._request, _DEBUG):
-            _emit(self._request, provider, model, request, attempt)
+    def emit(self, hook: str, **kwargs: Any) -> None:
+        """Call every implementation of ``hook`` with the arguments it names."""
+        if not self.live(hook):
+            return
+        impls = self._observers(hook)
+        if any(impl.wrapper or impl.hookwrapper for impl, _ in impls):
+            try:  # wrappers need pluggy's own call machinery; isolate the call as a whole
+                self._callers[hook](**kwargs)
+            except Exception as exc:
+                _warn(hook, "a wrapper", exc)
+            return
+        for impl, _ in reversed(impls):  # pluggy's order: last registered first
+            try:
+                impl.function(*[kwargs[name] for name in impl.argnames])
+            except Exception as exc:
+                _warn(hook, repr(impl.plugin_name), exc)
 
-    def on_response(self, provider: str, model: str | None, response: Response) -> None:
-        """Report a finished response."""
-        if _live(self._response, _DEBUG):
-            _emit(self._response, provider, model, response)
+    def on_request(self, call: Call, provider: str, model: str | None, request: Any) -> None:
+        """Report an attempt about to be sent."""
+        self.emit(
+            "llm_core_on_request",
+            call=call,
+            provider=provider,
+            model=model,
+            request=request,
+            attempt=call.attempt,
+        )
 
-    def on_retry(
-        self, provider: str, model: str | None, attempt: int, error: BaseException, wait: float
-    ) -> None:
-        """Report a retry about to wait ``wait`` seconds."""
-        if _live(self._retry, _WARNING):
-            _emit(self._retry, provider, model, attempt, error, wait)
+    def on_response(self, call: Call, provider: str, model: str | None, response: Any) -> None:
+        """Report an attempt that answered."""
+        self.emit(
+            "llm_core_on_response", call=call, provider=provider, model=model, response=response
+        )
 
-    def on_fallback(self, failed: str, error: BaseException, next_provider: str) -> None:
-        """Report a fallback to the next provider of the chain."""
-        if _live(self._fallback, _WARNING):
-            _emit(self._fallback, failed, error, next_provider)
-
-    def on_cache_hit(self, provider: str, model: str | None, kind: str) -> None:
-        """Report a cache hit (``kind``: ``response`` or ``models``)."""
-        if _live(self._cache_hit, _DEBUG):
-            _emit(self._cache_hit, provider, model, kind)
-
-    def on_error(self, provider: str, model: str | None, error: BaseException) -> None:
-        """Report a failed call."""
-        if _live(self._error, _INFO):
-            _emit(self._error, provider, model, error)
-
-
-_DEBUG, _INFO, _WARNING = logging.DEBUG, logging.INFO, logging.WARNING
-
-
-def _live(caller: Any, level: int) -> bool:
-    """Whether calling the hook can do anything: some implementation, and not only the logging
-    plugin with its level switched off (the default), whose calls would cost ~15 µs per request
-    for nothing."""
-    impls = caller._hookimpls
-    if not impls:
-        return False
-    if len(impls) == 1 and impls[0].plugin_name == "llm_core.logging":
-        return impls[0].plugin.log.isEnabledFor(level)
-    return True
-
-
-def _emit(caller: Any, *args: Any) -> None:
-    """Call each implementation on its own; ``args`` in the order of the hookspec.
-
-    ``caller._hookimpls`` is only read (for the empty check, the hot path when nobody
-    observes); the implementations called are a copy, safe against plugins registered meanwhile.
-    """
-    impls = caller.get_hookimpls()
-    names = caller.spec.argnames
-    if impls[-1].wrapper or impls[-1].hookwrapper:  # pluggy keeps wrappers last
-        try:  # wrappers need pluggy's own call machinery; isolate the call as a whole
-            caller(**dict(zip(names, args, strict=True)))
-        except Exception as exc:
-            _warn(caller.name, "a wrapper", exc)
-        return
-    for impl in reversed(impls):  # pluggy's order: last registered first
-        try:
-            if impl.argnames == names:
-                impl.function(*args)
-            else:  # an implementation may take a subset of the arguments, by name
-                given = dict(zip(names, args, strict=True))
-                impl.function(*[given[name] for name in impl.argnames])
-        except Exception as exc:
-            _warn(caller.name, repr(impl.plugin_name), exc)
+    def on_error(self, call: Call, provider: str, model: str | None, error: Any) -> None:
+        """Report a failed attempt."""
+        self.emit("llm_core_on_error", call=call, provider=provider, model=model, error=error)
 
 
 def _warn(hook: str, who: str, exc: Exception) -> None:
@@ -134,16 +133,71 @@ def _warn(hook: str, who: str, exc: Exception) -> None:
     )
 
 
-_observers: dict[int, Observer] = {}
+class Observing(Layer):
+    """Reports every attempt at the wrapped (bare) adapter."""
+
+    def __init__(self, inner: Any, observer: Observer) -> None:
+        super().__init__(inner)
+        self.observer = observer
+
+    def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
+        obs = self.observer
+        if not obs.watching_calls:
+            return (yield self.inner_generate(request, call))
+        provider, model = self.provider, self.inner.model_for(request)
+        obs.on_request(call, provider, model, request)
+        try:
+            response = yield self.inner_generate(request, call)
+        except LLMError as exc:
+            obs.on_error(call, provider, model, exc)
+            raise
+        obs.on_response(call, provider, model, response)
+        return response
+
+    def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
+        obs = self.observer
+        if not obs.watching_calls:
+            return (yield from self.open_inner(request, call))
+        provider, model = self.provider, self.inner.model_for(request)
+        obs.on_request(call, provider, model, request)
+        try:
+            opened = yield from self.open_inner(request, call)
+        except LLMError as exc:
+            obs.on_error(call, provider, model, exc)
+            raise
+        opened.watch(
+            done=lambda response: obs.on_response(call, provider, model, response),
+            failed=lambda error: obs.on_error(call, provider, model, error),
+        )
+        return opened
+
+    def list_models_flow(self, call: Call) -> Flow[Any]:
+        try:
+            return (yield self.inner_list_models(call))
+        except LLMError as exc:
+            self.observer.on_error(call, self.provider, None, exc)
+            raise
 
 
-def observer(pm: pluggy.PluginManager | None = None) -> Observer:
-    """The Observer of ``pm`` (default: the process-wide plugin manager), built once."""
-    if pm is None:
-        from llm_core.plugins import get_plugin_manager
+class ObservingAdapter(Observing, LayerAdapter):
+    """Sync shell of :class:`Observing`."""
 
-        pm = get_plugin_manager()
-    found = _observers.get(id(pm))
-    if found is None or found._request is not pm.hook.llm_core_on_request:
-        found = _observers[id(pm)] = Observer(pm)
-    return found
+
+class AsyncObservingAdapter(Observing, AsyncLayerAdapter):
+    """Async shell of :class:`Observing`."""
+
+
+class ObservePlugin:
+    """``llm_core.observe``: wraps each bare adapter to report its attempts (block it to stop)."""
+
+    def __init__(self, observer: Observer) -> None:
+        self.observer = observer
+
+    @hookimpl(wrapper=True, trylast=True)
+    def llm_core_resolve_adapter(self, is_async: bool) -> Any:
+        """Wrap the bare adapter that resolution built."""
+        adapter = yield
+        if adapter is None:
+            return None
+        cls = AsyncObservingAdapter if is_async else ObservingAdapter
+        return cls(adapter, self.observer)

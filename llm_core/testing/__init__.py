@@ -16,8 +16,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from llm_core.testing.base import tiny_png
     from llm_core.testing.contract import AdapterContract
+    from llm_core.testing.contract.fixtures import tiny_png
     from llm_core.testing.servers import CountingProxy, RefusedPort, SilentServer
 
 __all__ = ["AdapterContract", "CountingProxy", "RefusedPort", "SilentServer", "tiny_png"]
@@ -27,7 +27,7 @@ _HOME = {
     "CountingProxy": "llm_core.testing.servers",
     "RefusedPort": "llm_core.testing.servers",
     "SilentServer": "llm_core.testing.servers",
-    "tiny_png": "llm_core.testing.base",
+    "tiny_png": "llm_core.testing.contract.fixtures",
 }
 
 

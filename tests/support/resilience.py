@@ -14,10 +14,10 @@ import anyio.lowlevel
 import pytest
 
 import llm_core
+from llm_core import Response
 from llm_core import errors as e
 from llm_core.plugins import get_plugin_manager, reset_plugin_manager
 from llm_core.resilience.cooldown import CooldownRegistry
-from llm_core.types import Response
 
 from .fake_clock import FakeClock
 from .scripted import (

@@ -13,8 +13,8 @@ import anyio
 import anyio.lowlevel
 
 import llm_core
+from llm_core import Health, ModelInfo, Request, Response, StreamEvent
 from llm_core.adapter import Adapter, AsyncAdapter
-from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
 
 __all__ = [
     "SCRIPTS",

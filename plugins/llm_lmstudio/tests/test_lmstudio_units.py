@@ -25,7 +25,7 @@ from llm_core.plugins import get_provider
 from llm_core_lmstudio.adapter import LMStudioAdapter
 from llm_core_lmstudio.errors import is_unexpected_endpoint, lmstudio_error
 from llm_core_lmstudio.native import apply_stats, parse_native_models, stats_metrics
-from llm_core_lmstudio.protocol import LMStudioChatStream
+from llm_core_lmstudio.stream import LMStudioChatStream
 
 URL = "http://localhost:1234/v1/chat/completions"
 INVALID = {

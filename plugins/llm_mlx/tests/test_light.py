@@ -11,8 +11,9 @@ import types
 import pytest
 
 import llm_core
+from llm_core.cli import get_command_specs
 from llm_core.errors import ConfigurationError, ValidationError
-from llm_core.plugins import get_command_specs, get_provider
+from llm_core.plugins import get_provider
 from llm_core_mlx._progress import download_progress
 from llm_core_mlx._prompt import check_images
 from llm_core_mlx._stops import StopScanner

@@ -8,7 +8,7 @@ import pytest
 
 from llm_core import errors as e
 from llm_core_ollama.catalog import normalise_name, parse_ps, parse_show, parse_tags, same_model
-from llm_core_ollama.status import ollama_error
+from llm_core_ollama.errors import ollama_error
 
 URL = "http://127.0.0.1:11434/api/chat"
 

@@ -221,7 +221,7 @@ def test_stream_without_a_done_line_is_a_failure_not_a_short_answer() -> None:
 
 
 def test_ndjson_framing_joins_lines_split_across_reads() -> None:
-    from llm_core_ollama.ndjson import iter_ndjson
+    from llm_core.http import iter_ndjson
 
     text = '{"a":"é"}\n{"b":2}\n{"c":3}'.encode()
     reads = [text[:5], text[5:7], text[7:12], text[12:], b""]  # 'é' is cut in two
@@ -232,7 +232,7 @@ def test_ndjson_framing_joins_lines_split_across_reads() -> None:
 
 @pytest.mark.anyio
 async def test_async_ndjson_framing() -> None:
-    from llm_core_ollama.ndjson import aiter_ndjson
+    from llm_core.http import aiter_ndjson
 
     async def reads():
         for chunk in (b'{"a":1}\n{"b"', b":2}\n", b'{"c":3}'):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llm_core import errors as e
-from llm_core.http_errors import error_for_status, message_from_json, redact_url
+from llm_core.http import error_for_status, message_from_json
 
 __all__ = [
     "TOKEN_ENV_VARS",
@@ -83,7 +83,7 @@ def lmstudio_error(
     ctx: dict[str, Any] = {
         "provider": "lmstudio",
         "model": model,
-        "url": redact_url(url),
+        "url": url,
         "status_code": status,
     }
     text = f"lmstudio answered {status}: {message}"

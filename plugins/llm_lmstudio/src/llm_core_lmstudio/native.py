@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from llm_core import ModelInfo, Response
 from llm_core import errors as e
-from llm_core.types import ModelInfo, Response
 
 __all__ = [
     "FINISH_REASONS",

@@ -1,27 +1,53 @@
-"""What the sync and async LM Studio adapters share: the hooks of the core's OpenAI protocol,
-overridden for LM Studio (token, error shapes, 200-with-error answers, v0 stats), plus options.
+"""The LM Studio provider: the core's OpenAI protocol with LM Studio's token, error shapes,
+200-with-error answers and its native REST API v0, written once as flows.
 
-No I/O here; :mod:`llm_core_lmstudio.adapter` holds the two thin shells.
+- ``generate`` uses ``POST /api/v0/chat/completions`` (same body as ``/v1``; the answer adds
+  ``stats``: tokens per second, time to first token, generation time, stop reason) and falls
+  back to ``/v1/chat/completions`` for good when the native route is absent.
+- ``stream`` uses ``/v1/chat/completions`` (v0 streams carry no stats, so nothing is lost).
+- ``list_models`` uses ``GET /api/v0/models`` (type, load state, arch, quantization, format,
+  context length) and falls back to ``/v1/models`` (ids only) when it is absent.
+- ``model_info(name)`` (an extra) is one model's details.
+- ``health_check`` lists models: no model needs to be loaded and nothing generates.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import time
+from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
-import httpx2
 from pydantic import Field
 
-from llm_core import errors as e
-from llm_core.http_errors import redact_url
-from llm_core.openai_compat import OpenAIOptions, OpenAIProtocol
-from llm_core.openai_wire import ChatStream
-from llm_core.types import Health, ModelInfo, Response, StreamEvent
+from llm_core import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectionError,
+    Health,
+    LLMError,
+    ModelInfo,
+    ModelNotFoundError,
+    Request,
+    Response,
+    TimeoutError,
+)
+from llm_core.openai import ChatStream, OpenAIOptions, OpenAIProtocol
 from llm_core_lmstudio.errors import TOKEN_ENV_VARS, is_unexpected_endpoint, lmstudio_error
-from llm_core_lmstudio.native import apply_stats
+from llm_core_lmstudio.native import (
+    apply_stats,
+    is_native_model_list,
+    parse_native_model,
+    parse_native_models,
+)
+from llm_core_lmstudio.stream import LMStudioChatStream
 
-__all__ = ["LMStudioChatStream", "LMStudioOptions", "LMStudioProtocol"]
+__all__ = ["LMStudioOptions", "LMStudioProtocol"]
+
+CHAT_V0 = "/api/v0/chat/completions"
+MODELS_V0 = "/api/v0/models"
+_PASS_THROUGH = (AuthenticationError, ConnectionError, TimeoutError)
 
 #: Statuses that mean "this server has no native /api/v0 route" (another OpenAI server).
 ABSENT_STATUSES = frozenset((404, 405, 501))
@@ -38,39 +64,6 @@ class LMStudioOptions(OpenAIOptions):
 
     ttl: int | None = Field(None, ge=1)
     draft_model: str | None = Field(None, min_length=1)
-
-
-class LMStudioChatStream(ChatStream):
-    """The core's SSE parser, but an error payload before any text raises LM Studio's typed
-    error (ModelNotFoundError for "No models loaded", ...) instead of a GenerationError, so the
-    fallback layer can still act on it."""
-
-    __slots__ = ("url",)
-
-    def __init__(self, provider: str, model: str | None, started: float, url: str) -> None:
-        super().__init__(provider, model, started)
-        self.url = url
-
-    def feed(self, line: str) -> StreamEvent | None:
-        """One SSE line (see :meth:`ChatStream.feed`)."""
-        if not self.parts:
-            data = _error_payload(line)
-            if data is not None:
-                raise lmstudio_error(200, data, model=self.model, url=self.url)
-        return super().feed(line)
-
-
-def _error_payload(line: str) -> dict | None:
-    """An error object in a ``data:`` line, or a plain JSON error body sent (with status 200)
-    instead of a stream: LM Studio's "Unexpected endpoint" and context-overflow answers."""
-    payload = line[5:] if line.startswith("data:") else line if line.startswith("{") else ""
-    if '"error"' not in payload:
-        return None
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) and data.get("error") else None
 
 
 class LMStudioProtocol(OpenAIProtocol):
@@ -104,7 +97,7 @@ class LMStudioProtocol(OpenAIProtocol):
             token = os.environ.get(name, "").strip()
             if token:
                 if not token.isascii() or not token.isprintable() or " " in token:
-                    raise e.ConfigurationError(
+                    raise ConfigurationError(
                         f"the LM Studio API token in {name} contains spaces or unprintable "
                         "characters",
                         provider=self.provider,
@@ -115,16 +108,12 @@ class LMStudioProtocol(OpenAIProtocol):
                 break
         return headers
 
-    def status_error(self, response: httpx2.Response, body: bytes, model: str | None) -> e.LLMError:
+    def status_error(
+        self, status: int, body: bytes, headers: Mapping[str, str], model: str | None, url: str
+    ) -> LLMError:
         """LM Studio's error shapes as typed errors, with LM Studio's message and a hint."""
-        return lmstudio_error(
-            response.status_code,
-            body,
-            model=model,
-            url=str(response.url),
-            headers=response.headers,
-            token_sent=self.token_source is not None,
-        )
+        sent = self.token_source is not None
+        return lmstudio_error(status, body, model=model, url=url, headers=headers, token_sent=sent)
 
     def check_payload(self, data: Any, model: str | None) -> Any:
         """Raise for an error body sent with status 200 (unknown path, context overflow)."""
@@ -146,7 +135,7 @@ class LMStudioProtocol(OpenAIProtocol):
         """The stream parser: the core's, with LM Studio's in-stream error shapes."""
         return LMStudioChatStream(self.provider, model, started, self.base_url())
 
-    def native_absent(self, exc: e.LLMError) -> bool:
+    def native_absent(self, exc: LLMError) -> bool:
         """True when an error from a native route means the route does not exist here."""
         return self.native_known is not True and exc.status_code in ABSENT_STATUSES
 
@@ -173,5 +162,73 @@ class LMStudioProtocol(OpenAIProtocol):
                 health.detail += " (no LM Studio native API: /v1 only)"
         if self.token_source:
             health.extra["token_from"] = self.token_source
-        health.url = redact_url(self.base_url())
         return health
+
+    # ------------------------------------------------------------------ flows
+
+    def native_flow(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        model: str | None = None,
+        deadline: float | None = None,
+    ) -> Any:
+        """The native route's JSON answer, or None when this server has no such route."""
+        url = self.native_url(path)
+        try:
+            data = yield self.request_json(method, url, body=body, model=model, deadline=deadline)
+        except LLMError as exc:
+            if self.native_absent(exc):
+                self.native_known = False
+                return None
+            raise
+        data = self.native_answer(data)
+        self.native_known = data is not None
+        return data
+
+    def generate_flow(self, request: Request, deadline: float | None) -> Any:
+        """``/api/v0/chat/completions`` (with stats), else ``/v1`` for good."""
+        if self.native_known is False:
+            return (yield from super().generate_flow(request, deadline))
+        model = self.model_for(request)
+        body = self.build_body(request, self.options_for(request), stream=False)
+        started = time.perf_counter()
+        data = yield from self.native_flow("POST", CHAT_V0, body, model, deadline)
+        if data is None:
+            data = yield self.request_json(
+                "POST", self.chat_path, body=body, model=model, deadline=deadline
+            )
+        return self.to_response(data, model, time.perf_counter() - started)
+
+    def list_models_flow(self) -> Any:
+        """``/api/v0/models`` (rich details), else ``/v1/models``."""
+        if self.native_known is not False:
+            data = yield from self.native_flow("GET", MODELS_V0)
+            if is_native_model_list(data):
+                return parse_native_models(data, self.provider)
+        return (yield from super().list_models_flow())
+
+    def model_info_flow(self, name: str) -> Any:
+        """One model's details (``GET /api/v0/models/{name}``, else searched in the list)."""
+        if self.native_known is not False:
+            path = self.native_url(f"{MODELS_V0}/{quote(name, safe='')}")
+            try:
+                data = yield self.request_json("GET", path, model=name)
+            except _PASS_THROUGH:
+                raise
+            except LLMError:  # unknown id, or no such route: the list says which
+                data = None
+            if isinstance(data, dict) and data.get("id") == name and "type" in data:
+                return parse_native_model(data, self.provider)
+        models = yield from self.list_models_flow()
+        for info in models:
+            if info.id == name:
+                return info
+        raise ModelNotFoundError(
+            f"{self.provider} has no model {name!r}",
+            provider=self.provider,
+            model=name,
+            hint=f"Known models: {', '.join(m.id for m in models) or 'none'}. "
+            f"Download one with `lms get {name}`.",
+        )

@@ -11,9 +11,7 @@ import os
 import time
 from typing import Any
 
-from llm_core.config import ProviderConfig
-from llm_core.errors import ConfigurationError, TimeoutError
-from llm_core.types import Health, ModelInfo, Request
+from llm_core import ConfigurationError, Health, ModelInfo, ProviderConfig, Request, TimeoutError
 
 from ._engine import get_engine
 from ._generation import Call

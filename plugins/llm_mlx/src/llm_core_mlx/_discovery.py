@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from llm_core.types import Health, ModelInfo
+from llm_core import Health, ModelInfo
 
 from ._hub import hf_cache_dir
 from ._mlxinfo import ModelTables

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llm_core.errors import GenerationError, LLMError, TimeoutError
-from llm_core.types import Request, Response, Usage
+from llm_core import GenerationError, LLMError, Request, Response, TimeoutError, Usage
 
 from ._models import ModelCache
 from ._prompt import Prepared, check_images, render_prompt

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from llm_core.errors import AuthenticationError, ModelNotFoundError
+from llm_core import AuthenticationError, ModelNotFoundError
 
 from ._progress import announce, download_progress
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_core.errors import ModelNotFoundError, ProviderError
+from llm_core import ModelNotFoundError, ProviderError
 
 from ._hub import resolve_model
 

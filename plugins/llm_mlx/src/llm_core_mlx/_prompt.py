@@ -14,9 +14,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from llm_core.errors import ValidationError
-from llm_core.messages import ImagePart, Message
-from llm_core.types import Request
+from llm_core import ImagePart, Message, Request, ValidationError
 
 __all__ = ["Prepared", "check_images", "prepare", "render_prompt"]
 

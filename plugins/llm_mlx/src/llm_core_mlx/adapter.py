@@ -17,9 +17,8 @@ import queue
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from llm_core import GenerationError, Health, LLMError, ModelInfo, Request, Response, StreamEvent
 from llm_core.adapter import Adapter, AsyncAdapter
-from llm_core.errors import GenerationError, LLMError
-from llm_core.types import Health, ModelInfo, Request, Response, StreamEvent
 
 from ._async_channel import AsyncChannel
 from ._base import END, VISION_MODEL_ENV, MLXBase, remaining

@@ -154,7 +154,7 @@ def _memory(gigabytes: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m llm_core_mlx.demo``: errors print one line and a hint, no traceback."""
-    from llm_core.errors import LLMError
+    from llm_core import LLMError
 
     parser = argparse.ArgumentParser(prog="python -m llm_core_mlx.demo", description=HELP)
     configure(parser)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_core.hookspecs import hookimpl
+from llm_core import hookimpl
 
 __all__ = ["llm_core_register_commands", "llm_core_register_providers"]
 

@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "AsyncOllamaAdapter": "llm_core_ollama.async_adapter",
+    "AsyncOllamaAdapter": "llm_core_ollama.adapter",
     "OllamaAdapter": "llm_core_ollama.adapter",
     "OllamaOptions": "llm_core_ollama.options",
     "PullProgress": "llm_core_ollama.pull",

@@ -1,4 +1,5 @@
-"""Sans-IO model catalogue: names, ``/api/tags``, ``/api/show``, ``/api/ps``, ``/api/version``.
+"""Sans-IO model catalogue: names, ``/api/tags``, ``/api/show``, ``/api/ps``, and what is known
+about each model (:class:`ModelFacts`: digests, capabilities, ``/api/show`` answers).
 
 Ollama names are ``[namespace/]name[:tag]`` with ``latest`` implied; ``/api/tags`` and
 ``/api/ps`` report full names (``llama3.2:latest``), so names are normalised before comparing.
@@ -6,12 +7,25 @@ Ollama names are ``[namespace/]name[:tag]`` with ``latest`` implied; ``/api/tags
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from llm_core import errors as e
-from llm_core.types import ModelInfo
+from llm_core import ModelInfo
+from llm_core.http import shape_error
 
-__all__ = ["context_length", "normalise_name", "parse_ps", "parse_show", "parse_tags", "same_model"]
+__all__ = [
+    "HINT",
+    "ModelFacts",
+    "context_length",
+    "normalise_name",
+    "parse_ps",
+    "parse_show",
+    "parse_tags",
+    "same_model",
+]
+
+#: What to check when an answer is not Ollama-shaped.
+HINT = "Is base_url pointing at Ollama (http://host:11434, without /api or /v1)?"
 
 
 def normalise_name(name: str) -> str:
@@ -29,17 +43,9 @@ def same_model(a: str, b: str) -> bool:
     return normalise_name(a).lower() == normalise_name(b).lower()
 
 
-def _shape_error(what: str) -> e.InvalidResponseError:
-    return e.InvalidResponseError(
-        f"ollama answer has the wrong shape: {what}",
-        provider="ollama",
-        hint="Is base_url pointing at Ollama (http://host:11434, without /api or /v1)?",
-    )
-
-
 def _models(data: Any, endpoint: str) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("models", 0), list | type(None)):
-        raise _shape_error(f"{endpoint} has no models list")
+        raise shape_error("ollama", None, f"{endpoint} has no models list", HINT)
     return [m for m in data.get("models") or () if isinstance(m, dict) and m.get("name")]
 
 
@@ -90,7 +96,7 @@ def context_length(model_info: Any) -> int | None:
 def parse_show(data: Any, name: str, provider: str = "ollama") -> ModelInfo:
     """``POST /api/show``: details, capabilities (``vision``, ``tools``, ...), context length."""
     if not isinstance(data, dict):
-        raise _shape_error("/api/show answer is not an object")
+        raise shape_error("ollama", None, "/api/show answer is not an object", HINT)
     caps = data.get("capabilities")
     capabilities = tuple(caps) if isinstance(caps, list) else ()
     details = data.get("details") if isinstance(data.get("details"), dict) else {}
@@ -107,3 +113,58 @@ def parse_show(data: Any, name: str, provider: str = "ollama") -> ModelInfo:
         capabilities=capabilities,
         raw=data,
     )
+
+
+class ModelFacts:
+    """What is known about each model, by normalised name: digest (from ``/api/tags``),
+    capabilities, and ``/api/show`` answers cached by digest. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._digests: dict[str, str] = {}
+        self._capabilities: dict[str, tuple[str, ...]] = {}
+        self._shown: dict[str, ModelInfo] = {}  # digest (or "name:<name>") -> /api/show info
+
+    def remember(self, models: list[ModelInfo]) -> list[ModelInfo]:
+        """Note digests (and capabilities, on servers that list them) from a model list."""
+        with self._lock:
+            for m in models:
+                key = normalise_name(m.id)
+                digest = m.raw.get("digest")
+                if isinstance(digest, str) and self._digests.get(key) != digest:
+                    self._digests[key] = digest
+                    self._capabilities.pop(key, None)  # a new digest: capabilities may differ
+                if m.capabilities:
+                    self._capabilities[key] = m.capabilities
+        return models
+
+    def knows_digest(self, model: str) -> bool:
+        """True when the model's digest is known from a model list."""
+        return normalise_name(model) in self._digests
+
+    def capabilities(self, model: str) -> tuple[str, ...]:
+        """The model's known capabilities (empty when unknown)."""
+        return self._capabilities.get(normalise_name(model), ())
+
+    def _show_key(self, model: str) -> str:
+        key = normalise_name(model)
+        return self._digests.get(key) or f"name:{key}"
+
+    def shown(self, model: str) -> ModelInfo | None:
+        """The cached ``/api/show`` info for the model's current digest, if any."""
+        return self._shown.get(self._show_key(model))
+
+    def keep_shown(self, model: str, info: ModelInfo) -> ModelInfo:
+        """Cache ``/api/show`` info under the model's digest; note its capabilities."""
+        with self._lock:
+            self._shown[self._show_key(model)] = info
+            if info.capabilities:
+                self._capabilities[normalise_name(model)] = info.capabilities
+        return info
+
+    def forget(self, model: str) -> None:
+        """Drop what is known about a model (after a pull, its digest may have changed)."""
+        key = normalise_name(model)
+        with self._lock:
+            self._digests.pop(key, None)
+            self._capabilities.pop(key, None)

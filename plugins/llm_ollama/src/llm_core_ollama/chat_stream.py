@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_core.messages import ToolCall
-from llm_core.stream_text import StreamText
-from llm_core.types import StreamEvent
+from llm_core import StreamEvent, ToolCall
+from llm_core.http import StreamText
 from llm_core_ollama.wire import metrics_from, raw_of, tool_calls_from, usage_from
 
 __all__ = ["ChatStream"]

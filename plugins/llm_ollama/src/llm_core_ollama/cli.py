@@ -22,7 +22,7 @@ def configure_pull(parser: argparse.ArgumentParser) -> None:
 
 def run_pull(args: argparse.Namespace) -> int:
     """Pull the model; errors propagate to the core CLI, which prints them on one line."""
-    from llm_core.client import Client
+    from llm_core import Client
     from llm_core.progress import ProgressBar
 
     bar = None if args.quiet else ProgressBar(sys.stderr)

@@ -39,7 +39,7 @@ def parse_ollama_host(value: str | None) -> str:
     if sep:
         scheme = scheme.lower()
         if scheme not in _DEFAULT_PORT:
-            from llm_core.errors import ConfigurationError
+            from llm_core import ConfigurationError
 
             raise ConfigurationError(
                 f"{OLLAMA_HOST_ENV}={value!r} has scheme {scheme!r}; Ollama speaks http(s)",

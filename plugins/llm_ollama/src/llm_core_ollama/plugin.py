@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from llm_core.hookspecs import hookimpl
+from llm_core import hookimpl
 
 __all__ = ["llm_core_register_commands", "llm_core_register_providers"]
 
@@ -20,7 +20,7 @@ def llm_core_register_providers(register: Any) -> None:
     register(
         "ollama",
         adapter="llm_core_ollama.adapter:OllamaAdapter",
-        async_adapter="llm_core_ollama.async_adapter:AsyncOllamaAdapter",
+        async_adapter="llm_core_ollama.adapter:AsyncOllamaAdapter",
         description="Ollama's native API (models pulled with `ollama pull`)",
         default_base_url="http://127.0.0.1:11434",
     )

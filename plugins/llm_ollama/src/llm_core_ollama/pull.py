@@ -10,12 +10,13 @@ after ``pulling manifest``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from llm_core import errors as e
 
-__all__ = ["PullProgress", "PullState"]
+__all__ = ["PullProgress", "PullState", "PullStream"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +99,20 @@ class PullState:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class PullStream(PullState):
+    """:class:`PullState` as the parser of a streamed pull: each report is yielded as it comes,
+    so the end yields nothing more; ``on_success()`` runs once the pull succeeded."""
+
+    __slots__ = ("on_success",)
+    text = ""  # a pull carries no text to keep when it breaks off
+
+    def __init__(self, model: str, url: str | None, on_success: Callable[[], Any]) -> None:
+        super().__init__(model, url)
+        self.on_success = on_success
+
+    def finish(self) -> None:  # type: ignore[override]
+        """Check that the pull ended with ``success``."""
+        super().finish()
+        self.on_success()

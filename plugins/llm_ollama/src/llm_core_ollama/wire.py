@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_core import errors as e
-from llm_core.messages import Message, TextPart, ToolCall
-from llm_core.types import Request, Response, Usage
+from llm_core import GenerationError, Message, Request, Response, TextPart, ToolCall, Usage
+from llm_core.http import shape_error
+from llm_core_ollama.catalog import HINT
 from llm_core_ollama.options import split_options
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "metrics_from",
     "parse_chat",
     "raw_of",
-    "shape_error",
     "tool_calls_from",
     "usage_from",
 ]
@@ -134,28 +133,18 @@ def tool_calls_from(message: dict[str, Any]) -> list[ToolCall]:
 
 
 def raw_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The answer's own metadata: everything but the message."""
     return {k: v for k, v in data.items() if k != "message"}
-
-
-def shape_error(provider: str, model: str | None, what: str) -> e.InvalidResponseError:
-    return e.InvalidResponseError(
-        f"{provider} answer has the wrong shape: {what}",
-        provider=provider,
-        model=model,
-        hint="Is base_url pointing at Ollama (http://host:11434, without /api or /v1)?",
-    )
 
 
 def parse_chat(data: Any, *, provider: str, model: str, latency: float) -> Response:
     """A non-streamed ``/api/chat`` answer as a Response."""
     if not isinstance(data, dict) or not isinstance(data.get("message", {}), dict):
-        raise shape_error(provider, model, "not a chat object")
+        raise shape_error(provider, model, "not a chat object", HINT)
     if "error" in data:  # defensive: Ollama sends errors with an error status here
-        raise e.GenerationError(
-            f"{provider} failed: {data['error']}", provider=provider, model=model
-        )
+        raise GenerationError(f"{provider} failed: {data['error']}", provider=provider, model=model)
     if "message" not in data and data.get("done_reason") not in ("load", "unload"):
-        raise shape_error(provider, model, "no message in the chat answer")
+        raise shape_error(provider, model, "no message in the chat answer", HINT)
     message = data.get("message") or {}
     return Response(
         content=message.get("content") or "",

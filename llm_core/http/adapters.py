@@ -1,0 +1,246 @@
+"""The sync and async shells of every HTTP provider: one pooled httpx2 client, the I/O of the
+protocol's flows, and the one streaming loop.
+
+:class:`HTTPAdapter` runs a :class:`~llm_core.http.HTTPProtocol`'s flows blocking,
+:class:`AsyncHTTPAdapter` awaits them; ``shells_for(Protocol)`` makes the two classes for a
+protocol registered with ``register(name, protocol=...)``. Transport retries are off (the core's
+retry layer is the only one) and redirects are not followed, so an API key is only ever sent to
+the host it was configured for. Per-phase timeouts are shortened to fit the call's deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import cache
+from typing import Any
+
+import httpx2
+
+from llm_core.adapter import Adapter, AsyncAdapter
+from llm_core.config import ProviderConfig
+from llm_core.flow import arun, run
+from llm_core.http.client import HTTPClient
+from llm_core.http.protocol import HTTPProtocol
+from llm_core.http.streaming import StreamSpec, aiter_ndjson, iter_ndjson
+from llm_core.request import Request
+from llm_core.types import Health, ModelInfo, Response, StreamEvent
+
+__all__ = ["AsyncHTTPAdapter", "HTTPAdapter", "shells_for"]
+
+
+class HTTPAdapter(HTTPClient, Adapter):
+    """Blocking shell: runs the protocol's flows with one pooled ``httpx2.Client``."""
+
+    drive = staticmethod(run)
+
+    def __init__(self, config: ProviderConfig) -> None:
+        Adapter.__init__(self, config)
+        self.http = httpx2.Client(**self.client_kwargs())
+
+    def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        return run(self.generate_flow(request, deadline))
+
+    def stream(self, request: Request, *, deadline: float | None = None) -> Iterator[StreamEvent]:
+        return self.iter_spec(self.stream_flow(request, deadline))
+
+    def list_models(self) -> list[ModelInfo]:
+        return run(self.list_models_flow())
+
+    def health_check(self) -> Health:
+        return run(self.health_check_flow())
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        model: str | None = None,
+        deadline: float | None = None,
+    ) -> Any:
+        """Send a request and return its decoded JSON answer."""
+        r, data = self._send(method, path, body, model, deadline)
+        return self.decode_json(r.status_code, r.headers, data, model, str(r.url))
+
+    def request_text(self, path: str, *, deadline: float | None = None) -> str:
+        """GET ``path``: the first 200 characters of its text body."""
+        return self.text_of(*self._send("GET", path, None, None, deadline))
+
+    def _send(
+        self, method: str, path: str, body: Any, model: str | None, deadline: float | None
+    ) -> tuple[httpx2.Response, bytes]:
+        try:
+            with self.http.stream(method, path, json=body, timeout=self.timeout_for(deadline)) as r:
+                return r, self._read(r, model)
+        except httpx2.HTTPError as exc:
+            raise self.transport_error(exc, model, self.url_of(path)) from None
+
+    def _read(self, r: httpx2.Response, model: str | None) -> bytes:
+        if self._fits(r):
+            return r.read()
+        chunks, size = [], 0
+        for chunk in r.iter_bytes():
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise self.too_large(r.status_code, model, str(r.url))
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @contextmanager
+    def open_stream(self, spec: StreamSpec) -> Iterator[httpx2.Response]:
+        """Open a streamed response, raising the typed error for an error status."""
+        timeout = self.timeout_for(spec.deadline)
+        try:
+            with self.http.stream(spec.method, spec.path, json=spec.body, timeout=timeout) as r:
+                if r.status_code >= 400:
+                    raise self._error_of(r, self._read(r, spec.model), spec.model)
+                yield r
+        except httpx2.HTTPError as exc:
+            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+
+    def iter_spec(self, flow: Any) -> Iterator[Any]:
+        """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
+        spec = run(self.flow_of(flow))
+        with self.open_stream(spec) as r:
+            lines = r.iter_lines() if spec.framing == "lines" else iter_ndjson(r.iter_bytes())
+            try:
+                for line in lines:
+                    item = spec.parser.feed(line) if line else None
+                    if item is not None:
+                        yield item
+                    self.check_deadline(spec)
+            except httpx2.HTTPError as exc:
+                text = spec.parser.text
+                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+        final = spec.parser.finish()
+        if final is not None:
+            yield final
+
+    def consume(self, spec: StreamSpec, each: Any = None) -> Any:
+        """Run ``spec``'s stream to its end, calling ``each(item)``; return the last item."""
+        last = None
+        for last in self.iter_spec(spec):
+            if each is not None:
+                each(last)
+        return last
+
+
+class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
+    """Async shell: awaits the protocol's flows with one pooled ``httpx2.AsyncClient``."""
+
+    drive = staticmethod(arun)
+
+    def __init__(self, config: ProviderConfig) -> None:
+        AsyncAdapter.__init__(self, config)
+        self.http = httpx2.AsyncClient(**self.client_kwargs())
+
+    async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
+        return await arun(self.generate_flow(request, deadline))
+
+    def stream(
+        self, request: Request, *, deadline: float | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        return self.iter_spec(self.stream_flow(request, deadline))
+
+    async def list_models(self) -> list[ModelInfo]:
+        return await arun(self.list_models_flow())
+
+    async def health_check(self) -> Health:
+        return await arun(self.health_check_flow())
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.http.aclose()
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        model: str | None = None,
+        deadline: float | None = None,
+    ) -> Any:
+        """Send a request and return its decoded JSON answer."""
+        r, data = await self._send(method, path, body, model, deadline)
+        return self.decode_json(r.status_code, r.headers, data, model, str(r.url))
+
+    async def request_text(self, path: str, *, deadline: float | None = None) -> str:
+        """GET ``path``: the first 200 characters of its text body."""
+        return self.text_of(*await self._send("GET", path, None, None, deadline))
+
+    async def _send(
+        self, method: str, path: str, body: Any, model: str | None, deadline: float | None
+    ) -> tuple[httpx2.Response, bytes]:
+        try:
+            timeout = self.timeout_for(deadline)
+            async with self.http.stream(method, path, json=body, timeout=timeout) as r:
+                return r, await self._read(r, model)
+        except httpx2.HTTPError as exc:
+            raise self.transport_error(exc, model, self.url_of(path)) from None
+
+    async def _read(self, r: httpx2.Response, model: str | None) -> bytes:
+        if self._fits(r):
+            return await r.aread()
+        chunks, size = [], 0
+        async for chunk in r.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise self.too_large(r.status_code, model, str(r.url))
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @asynccontextmanager
+    async def open_stream(self, spec: StreamSpec) -> AsyncIterator[httpx2.Response]:
+        """Open a streamed response, raising the typed error for an error status."""
+        timeout = self.timeout_for(spec.deadline)
+        try:
+            async with self.http.stream(
+                spec.method, spec.path, json=spec.body, timeout=timeout
+            ) as r:
+                if r.status_code >= 400:
+                    raise self._error_of(r, await self._read(r, spec.model), spec.model)
+                yield r
+        except httpx2.HTTPError as exc:
+            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+
+    async def iter_spec(self, flow: Any) -> AsyncIterator[Any]:
+        """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
+        spec = await arun(self.flow_of(flow))
+        async with self.open_stream(spec) as r:
+            lines = r.aiter_lines() if spec.framing == "lines" else aiter_ndjson(r.aiter_bytes())
+            try:
+                async for line in lines:
+                    item = spec.parser.feed(line) if line else None
+                    if item is not None:
+                        yield item
+                    self.check_deadline(spec)
+            except httpx2.HTTPError as exc:
+                text = spec.parser.text
+                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+        final = spec.parser.finish()
+        if final is not None:
+            yield final
+
+    async def consume(self, spec: StreamSpec, each: Any = None) -> Any:
+        """Run ``spec``'s stream to its end, calling ``each(item)``; return the last item."""
+        last = None
+        async for last in self.iter_spec(spec):
+            if each is not None:
+                each(last)
+        return last
+
+
+@cache
+def shells_for(protocol: type[HTTPProtocol]) -> tuple[type[HTTPAdapter], type[AsyncHTTPAdapter]]:
+    """The sync and async adapter classes of ``protocol`` (made once, named after it)."""
+    name = protocol.__name__.removesuffix("Protocol") + "Adapter"
+    doc = f"The adapter of :class:`{protocol.__module__}.{protocol.__qualname__}`."
+    attrs = {"__module__": protocol.__module__, "__doc__": doc}
+    sync = type(name, (protocol, HTTPAdapter), dict(attrs))
+    return sync, type("Async" + name, (protocol, AsyncHTTPAdapter), dict(attrs))

@@ -1,0 +1,91 @@
+"""The httpx2 side every HTTP shell shares: client settings (pool limits, no redirects),
+per-call timeouts fitted to the deadline, transport errors translated, and the extras lookup
+(a protocol's flow ``show_flow`` is the adapter's ``show``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx2
+
+from llm_core.http.errors import translate_transport_error
+from llm_core.http.protocol import HTTPProtocol
+from llm_core.http.streaming import StreamSpec
+
+__all__ = ["HTTPClient"]
+
+_LIMITS = httpx2.Limits(max_connections=64, max_keepalive_connections=32)
+
+
+class HTTPClient(HTTPProtocol):
+    """What both shells share: client settings, timeouts per call, error translation, extras."""
+
+    http: Any
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for the httpx2 client of this adapter."""
+        t = self.config.timeouts
+        return {
+            "base_url": self.base_url(),
+            "headers": self.headers(),
+            "timeout": httpx2.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+            "follow_redirects": False,
+            "limits": _LIMITS,
+        }
+
+    def timeout_for(self, deadline: float | None) -> Any:
+        """The per-call timeout: the configured phases, shortened to fit ``deadline``."""
+        if deadline is None:
+            return httpx2.USE_CLIENT_DEFAULT
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise self.deadline_error()
+        t = self.config.timeouts
+        return httpx2.Timeout(
+            connect=min(t.connect, left),
+            read=min(t.read, left),
+            write=min(t.write, left),
+            pool=min(t.pool, left),
+        )
+
+    def transport_error(
+        self, exc: BaseException, model: str | None, url: str, partial_text: str | None = None
+    ) -> Any:
+        """Translate an httpx2 exception into the error tree."""
+        return translate_transport_error(
+            exc,
+            provider=self.provider,
+            model=model,
+            url=url,
+            partial_text=partial_text,
+            down_hint=self.down_hint,
+        )
+
+    def _error_of(self, r: httpx2.Response, body: bytes, model: str | None) -> Any:
+        return self.status_error(r.status_code, body, r.headers, model, str(r.url))
+
+    def text_of(self, r: httpx2.Response, body: bytes) -> str:
+        """The first 200 characters of a text answer; the typed error for an error status."""
+        if r.status_code >= 400:
+            raise self._error_of(r, body, None)
+        return body.decode("utf-8", "replace")[:200]
+
+    def _fits(self, r: httpx2.Response) -> bool:
+        length = r.headers.get("content-length")
+        return length is not None and length.isdigit() and int(length) <= self.max_response_bytes
+
+    def check_deadline(self, spec: StreamSpec) -> None:
+        """Raise the deadline error once a stream's deadline has passed."""
+        if spec.deadline is not None and time.monotonic() > spec.deadline:
+            raise self.deadline_error(spec.model)
+
+    def __getattr__(self, name: str) -> Any:
+        # A flow ``<name>_flow`` on the protocol is the extra ``<name>`` of the adapter.
+        flow = getattr(type(self), name + "_flow", None) if not name.startswith("_") else None
+        if flow is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        if name.endswith("stream"):
+            return lambda *a, **k: self.iter_spec(flow(self, *a, **k))
+        return lambda *a, **k: self.drive(flow(self, *a, **k))

@@ -1,0 +1,103 @@
+"""The :class:`Layer`: a wrapper's logic written once, as flows (see :mod:`llm_core.layers`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_core.call import Call
+from llm_core.flow import Flow
+from llm_core.layers.stream import Opened
+from llm_core.request import Request
+from llm_core.types import Health, ModelInfo, Response
+
+__all__ = ["Layer"]
+
+
+class Layer:
+    """A wrapper's logic, written once as flows; see the module docstring."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    # ------------------------------------------------------------------ the flows to override
+
+    def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
+        """Generate (default: ask the inner adapter)."""
+        return (yield self.inner_generate(request, call))
+
+    def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
+        """Open a stream up to its first event (default: open the inner one)."""
+        return (yield from self.open_inner(request, call))
+
+    def list_models_flow(self, call: Call) -> Flow[list[ModelInfo]]:
+        """List models (default: ask the inner adapter)."""
+        return (yield self.inner_list_models(call))
+
+    def health_check_flow(self) -> Flow[Health]:
+        """Check health (default: ask the inner adapter)."""
+        return (yield self.inner.health_check())
+
+    def close_flow(self) -> Flow[None]:
+        """Release resources (default: close the inner adapter)."""
+        yield self.close_of(self.inner)
+
+    # ------------------------------------------------------------------ what flows call
+
+    def inner_generate(self, request: Request, call: Call) -> Any:
+        """The inner adapter's generate: a Response (sync shell) or an awaitable (async)."""
+        return self.generate_of(self.inner, request, call)
+
+    @staticmethod
+    def generate_of(adapter: Any, request: Request, call: Call) -> Any:
+        """``adapter``'s generate: a layer gets the Call, a bare adapter only the deadline."""
+        if isinstance(adapter, Layer):
+            return adapter.generate(request, call)
+        return adapter.generate(request, deadline=call.deadline)
+
+    def inner_list_models(self, call: Call) -> Any:
+        """The inner adapter's model list (or an awaitable of it)."""
+        inner = self.inner
+        return inner.list_models(call) if isinstance(inner, Layer) else inner.list_models()
+
+    def open_inner(self, request: Request, call: Call) -> Flow[Opened]:
+        """Open the inner adapter's stream up to its first event."""
+        return (yield from self.open_of(self.inner, request, call))
+
+    def open_of(self, adapter: Any, request: Request, call: Call) -> Flow[Opened]:
+        """Open ``adapter``'s stream: an inner layer's flow inline, else a bare adapter's."""
+        if isinstance(adapter, Layer):
+            return (yield from adapter.stream_flow(request, call))
+        return (yield self.first_event(adapter.stream(request, deadline=call.deadline)))
+
+    def first_event(self, events: Any) -> Any:  # pragma: no cover - each shell defines it
+        """Read the first event of a bare adapter's stream (shell-specific)."""
+        raise NotImplementedError
+
+    def close_of(self, adapter: Any) -> Any:  # pragma: no cover - each shell defines it
+        """Close ``adapter`` (shell-specific)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ delegation
+
+    @property
+    def provider(self) -> str:
+        """The provider name of the adapter at the bottom."""
+        return self.inner.provider
+
+    @property
+    def config(self) -> Any:
+        """The provider config of the adapter at the bottom."""
+        return self.inner.config
+
+    def model_for(self, request: Request) -> str | None:
+        """The model a request runs on (the bare adapter decides)."""
+        return self.inner.model_for(request)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.inner!r})"
+
+    def __getattr__(self, name: str) -> Any:
+        # Provider-specific extras (pull, load, ...) stay reachable through the wrappers.
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)

@@ -1,0 +1,76 @@
+"""Sans-IO parsing of a streamed OpenAI-compatible chat completion (SSE lines).
+
+Quirks handled: SSE comment lines (``: keepalive``) and ``event:`` names, ``content: null``,
+reasoning deltas, usage in the last chunk, error payloads inside a 200 stream, and a stream that
+ends without ``[DONE]`` (a failure, not a short answer).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from llm_core.http.errors import message_from_json
+from llm_core.http.streaming import StreamText
+from llm_core.openai.wire import timings_metrics, usage_of
+from llm_core.types import StreamEvent, Usage
+
+__all__ = ["ChatStream"]
+
+
+class ChatStream(StreamText):
+    """Parses SSE lines of a streamed chat completion into StreamEvents."""
+
+    __slots__ = ("done_seen", "finish_reason", "raw", "usage")
+
+    def __init__(self, provider: str, model: str | None, started: float) -> None:
+        super().__init__(provider, model, started)
+        self.finish_reason: str | None = None
+        self.usage = Usage()
+        self.done_seen = False
+        self.raw: dict[str, Any] = {}
+
+    def feed(self, line: str) -> StreamEvent | None:
+        """One SSE line; returns an event for text, None for anything else."""
+        if not line.startswith("data:"):
+            return None  # blank separators, ': keepalive' comments, 'event:' names
+        payload = line[6:] if line[5:6] == " " else line[5:]
+        if payload == "[DONE]":
+            self.done_seen = True
+            return None
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            raise self.broken(f"malformed stream data {payload[:80]!r}") from None
+        if not isinstance(data, dict):
+            raise self.broken(f"stream data is not an object: {payload[:80]!r}")
+        if "error" in data:
+            raise self.broken(f"error inside the stream: {message_from_json(data)}")
+        if "usage" in data and data["usage"]:  # noqa: RUF019 - per token: no call when absent
+            self.usage = usage_of(data["usage"])
+        if "timings" in data:
+            self.raw["timings"] = data["timings"]
+        choices = data.get("choices")
+        if not choices:
+            return None
+        choice = choices[0]
+        if choice.get("finish_reason"):
+            self.finish_reason = choice["finish_reason"]
+        delta = choice.get("delta") or {}
+        text = delta.get("content") or ""
+        rare = "reasoning_content" in delta or "reasoning" in delta  # no calls per token
+        thinking = (delta.get("reasoning_content") or delta.get("reasoning") or "") if rare else ""
+        if self.first_at is None:
+            self.model = data.get("model") or self.model
+        return self.emit(text, thinking)
+
+    def finish(self) -> StreamEvent:
+        """The final event; raises GenerationError if the stream ended without ``[DONE]``."""
+        if not self.done_seen:
+            raise self.broken("the stream ended before [DONE]")
+        return self.done(
+            finish_reason=self.finish_reason,
+            usage=self.usage,
+            metrics=timings_metrics(self.raw.get("timings")),
+            raw=self.raw,
+        )

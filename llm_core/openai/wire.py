@@ -1,0 +1,138 @@
+"""Sans-IO OpenAI-compatible chat wire: request bodies, completions, model lists.
+
+Pure functions; streamed answers are parsed by :mod:`llm_core.openai.stream`. Quirks handled
+here: ``content: null``, reasoning in ``reasoning_content`` or ``reasoning``, ``data: null``
+model lists, llama.cpp / mlx_vlm.server ``timings``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_core.http.errors import shape_error
+from llm_core.messages import ImagePart, Message
+from llm_core.request import Request
+from llm_core.types import ModelInfo, Response, Usage
+
+__all__ = [
+    "HINT",
+    "chat_body",
+    "message_json",
+    "parse_completion",
+    "parse_models",
+    "timings_metrics",
+    "usage_of",
+]
+
+#: What to check when an answer is not OpenAI-shaped.
+HINT = "Is base_url an OpenAI-compatible endpoint (usually ending in /v1)?"
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """One message in the OpenAI shape; images become base64 data URLs."""
+    out: dict[str, Any] = {"role": message.role}
+    if isinstance(message.content, str):
+        out["content"] = message.content
+    else:
+        out["content"] = [
+            {"type": "image_url", "image_url": {"url": p.image.data_url()}}
+            if isinstance(p, ImagePart)
+            else {"type": "text", "text": p.text}
+            for p in message.content
+        ]
+    if message.name:
+        out["name"] = message.name
+    if message.tool_call_id:
+        out["tool_call_id"] = message.tool_call_id
+    return out
+
+
+def chat_body(
+    request: Request, model: str | None, options: dict[str, Any], *, stream: bool
+) -> dict[str, Any]:
+    """The ``/chat/completions`` body for a request."""
+    body: dict[str, Any] = {
+        "messages": [message_json(m) for m in request.messages],
+        "stream": stream,
+    }
+    if model:
+        body["model"] = model
+    for name in ("temperature", "max_tokens", "top_p", "stop", "seed"):
+        value = getattr(request, name)
+        if value is not None:
+            body[name] = value
+    if request.response_format is not None:
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": "response", "schema": request.response_format},
+        }
+    if request.tools:
+        body["tools"] = request.tools
+    if stream:
+        body["stream_options"] = {"include_usage": True}
+    extra = dict(options)
+    body.update(extra.pop("extra_body", None) or {})
+    body.update(extra)
+    return body
+
+
+def timings_metrics(timings: Any) -> dict[str, float]:
+    """llama.cpp / mlx_vlm.server ``timings`` (milliseconds) as seconds and rates."""
+    if not isinstance(timings, dict):
+        return {}
+    out: dict[str, float] = {}
+    for src, dst, scale in (
+        ("predicted_per_second", "tokens_per_second", 1.0),
+        ("prompt_per_second", "prompt_tokens_per_second", 1.0),
+        ("prompt_ms", "prompt_seconds", 0.001),
+        ("predicted_ms", "generation_seconds", 0.001),
+    ):
+        value = timings.get(src)
+        if isinstance(value, int | float):
+            out[dst] = value * scale
+    return out
+
+
+def usage_of(data: Any) -> Usage:
+    """The ``usage`` object of a completion or stream chunk."""
+    if not isinstance(data, dict):
+        return Usage()
+    return Usage(data.get("prompt_tokens"), data.get("completion_tokens"))
+
+
+def parse_completion(data: Any, *, provider: str, model: str | None, latency: float) -> Response:
+    """A ``chat.completion`` object as a Response."""
+    try:
+        choice = data["choices"][0]
+        message = choice.get("message") or {}
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise shape_error(provider, model, "no choices[0]", HINT) from None
+    content = message.get("content") or ""
+    if not isinstance(content, str):
+        raise shape_error(provider, model, "message.content is not a string", HINT)
+    raw = {k: v for k, v in data.items() if k not in ("choices", "usage")}
+    return Response(
+        content=content,
+        model=data.get("model") or model or "",
+        provider=provider,
+        finish_reason=choice.get("finish_reason"),
+        usage=usage_of(data.get("usage")),
+        latency=latency,
+        thinking=message.get("reasoning_content") or message.get("reasoning") or "",
+        metrics=timings_metrics(data.get("timings")),
+        raw=raw,
+    )
+
+
+def parse_models(data: Any, *, provider: str) -> list[ModelInfo]:
+    """A ``/models`` list; ``data: null`` means no models."""
+    items = data.get("data") if isinstance(data, dict) else None
+    if items is None and isinstance(data, dict) and "data" in data:
+        return []
+    if not isinstance(items, list):
+        raise shape_error(provider, None, "no data[] in the model list", HINT)
+    return [
+        ModelInfo(id=m["id"], provider=provider, loaded=m.get("loaded"), raw=m)
+        for m in items
+        if isinstance(m, dict) and "id" in m
+    ]

@@ -1,0 +1,193 @@
+"""The ``llm_core.cache`` plugin: the model-list cache and the opt-in response cache.
+
+It wraps the primary only, outermost (``tryfirst``), so a hit skips fallback and retry.
+
+Model lists: each client keeps its provider's list for ``cache.models_ttl`` seconds (0: no
+cache). Concurrent misses share one fetch (no stampede); a failed fetch is not cached.
+``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
+model, for instance).
+
+Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
+API key. Only deterministic requests (temperature 0 or a seed) are cached unless
+``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
+request and is marked ``Response.cached``; identical requests in flight at once share one call
+(the others are marked cached too). A stream that hits replays the cached answer as one text
+event and the final event; a stream that misses is stored once it finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
+from typing import Any
+
+from llm_core.call import Call
+from llm_core.hookspecs import hookimpl
+from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
+from llm_core.request import Request
+from llm_core.resilience.cache.store import ModelCache, response_key
+from llm_core.resilience.observe import Observer
+from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
+from llm_core.types import ModelInfo, Response, StreamEvent
+
+__all__ = ["AsyncCachingAdapter", "Cache", "CachePlugin", "CachingAdapter"]
+
+_MODELS = ("models",)
+
+
+def _copy(response: Response, **changes: Any) -> Response:
+    """A copy whose containers are copied too: edits by a caller never reach the store."""
+    return replace(
+        response,
+        attempts=[],
+        fallbacks=[],
+        usage=replace(response.usage),
+        tool_calls=list(response.tool_calls),
+        metrics=dict(response.metrics),
+        raw=dict(response.raw),
+        **changes,
+    )
+
+
+class Cache(Layer):
+    """Caches the model list and (opt-in) the responses of the adapter chain below."""
+
+    def __init__(
+        self, inner: Any, config: Any, settings: Any, store: Any, observer: Observer
+    ) -> None:
+        super().__init__(inner)
+        self.key_config, self.observer = config, observer
+        self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
+        self.models = ModelCache(settings.cache.models_ttl)
+
+    def invalidate_models(self) -> None:
+        """Forget the cached model list; the next ``list_models`` fetches it again."""
+        self.models.invalidate()
+
+    # ------------------------------------------------------------------ responses
+
+    def _key(self, request: Request) -> str | None:
+        if self.store is None or not (self.force or request.is_deterministic):
+            return None
+        return response_key(self.key_config, self.inner.model_for(request), request)
+
+    def _hit(self, key: str, request: Request, started: float, call: Call) -> Response | None:
+        stored = self.store.get(key)
+        return None if stored is None else self._as_hit(stored, request, started, call)
+
+    def _as_hit(self, stored: Response, request: Request, started: float, call: Call) -> Response:
+        self._report(call, self.inner.model_for(request), "response")
+        return _copy(stored, cached=True, latency=time.perf_counter() - started)
+
+    def _keep(self, key: str, response: Response) -> None:
+        self.store.set(key, _copy(response, cached=False), self.ttl)
+
+    def _report(self, call: Call, model: str | None, kind: str) -> None:
+        self.observer.emit(
+            "llm_core_on_cache_hit", call=call, provider=self.provider, model=model, kind=kind
+        )
+
+    def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
+        key = self._key(request)
+        if key is None:
+            return (yield self.inner_generate(request, call))
+        started = time.perf_counter()
+
+        def fetch() -> Flow[Response]:
+            hit = self._hit(key, request, started, call)
+            if hit is not None:
+                return hit
+            response = yield self.inner_generate(request, call)
+            self._keep(key, response)
+            return response
+
+        flight = self.flights.run(key, lambda: self.drive(fetch()), deadline=call.deadline)
+        response, led = yield flight
+        return response if led else self._as_hit(response, request, started, call)
+
+    def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
+        key = self._key(request)
+        if key is None:
+            return (yield from self.open_inner(request, call))
+        hit = self._hit(key, request, time.perf_counter(), call)
+        if hit is not None:
+            head = [StreamEvent(hit.content, hit.thinking)] if hit.content or hit.thinking else []
+            first, *rest = [*head, StreamEvent(done=True, response=hit)]
+            return Opened(self.events_of(rest), first)
+        opened = yield from self.open_inner(request, call)
+        opened.watch(done=lambda response: self._keep(key, response))
+        return opened
+
+    # ------------------------------------------------------------------ model lists
+
+    def list_models_flow(self, call: Call) -> Flow[list[ModelInfo]]:
+        found = self.models.get()
+        if found is not None:
+            self._report(call, None, "models")
+            return list(found)
+
+        def fetch() -> Flow[list[ModelInfo]]:
+            found = self.models.get()
+            if found is not None:
+                return found
+            generation = self.models.generation
+            models = yield self.inner_list_models(call)
+            self.models.put(models, generation)
+            return models
+
+        models, led = yield self.flights.run(_MODELS, lambda: self.drive(fetch()))
+        if not led:
+            self._report(call, None, "models")
+        return list(models)
+
+
+class CachingAdapter(Cache, LayerAdapter):
+    """Sync shell of :class:`Cache` (single-flight across threads)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.flights = SingleFlight()
+
+    @staticmethod
+    def events_of(items: Iterable[StreamEvent]) -> Any:
+        """Replayed events."""
+        return iter(items)
+
+
+class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
+    """Async shell of :class:`Cache` (single-flight across the tasks of one loop)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.flights = AsyncSingleFlight()
+
+    @staticmethod
+    async def events_of(items: Iterable[StreamEvent]) -> AsyncIterator[StreamEvent]:
+        """Replayed events."""
+        for item in items:
+            yield item
+
+
+class CachePlugin:
+    """``llm_core.cache``: wraps the primary when a model TTL or the response cache is set.
+
+    Built by the core with the store hook, so that it asks for a store without reaching back
+    into the plugin manager.
+    """
+
+    def __init__(self, store_hook: Any, observer: Observer) -> None:
+        self.store_hook, self.observer = store_hook, observer
+
+    @hookimpl(wrapper=True, tryfirst=True)
+    def llm_core_resolve_adapter(
+        self, config: Any, settings: Any, is_async: bool, role: str
+    ) -> Any:
+        """Wrap the whole chain (primary only) in the caches."""
+        adapter = yield
+        cache = settings.cache
+        if adapter is None or role != "primary" or not (cache.responses or cache.models_ttl):
+            return adapter
+        store = self.store_hook(settings=settings) if cache.responses else None
+        cls = AsyncCachingAdapter if is_async else CachingAdapter
+        return cls(adapter, config, settings, store, self.observer)

@@ -1,0 +1,143 @@
+"""The ``llm_core.cooldown`` plugin: skip a provider while its breaker is open.
+
+It wraps each link of the chain (primary and fallbacks) outside the retry layer, so one call
+with all its retries counts once. The rules are in :mod:`.breaker`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_core.call import Call
+from llm_core.config import CooldownSettings, ProviderConfig
+from llm_core.errors import LLMError
+from llm_core.hookspecs import hookimpl
+from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
+from llm_core.request import Request
+from llm_core.resilience.cooldown.breaker import (
+    COOLDOWNS,
+    Admission,
+    CooldownError,
+    CooldownRegistry,
+)
+from llm_core.types import Health, Response
+
+__all__ = ["AsyncCooldownAdapter", "Cooldown", "CooldownAdapter", "CooldownGate", "CooldownPlugin"]
+
+
+class CooldownGate:
+    """One provider's entry to the registry: admit a call or raise, then record its outcome."""
+
+    __slots__ = ("config", "key", "label", "registry", "settings")
+
+    def __init__(
+        self, registry: CooldownRegistry, config: ProviderConfig, settings: CooldownSettings
+    ) -> None:
+        self.registry, self.config, self.settings = registry, config, settings
+        self.key, self.label = config.key(), config.label()
+
+    def enter(self) -> Admission:
+        """Admit a call, or raise :class:`CooldownError` while the provider cools down."""
+        admission = self.registry.admit(self.key, self.settings)
+        if admission.allowed:
+            return admission
+        if admission.retry_in > 0:
+            why = f"skipped for {admission.retry_in:.1f} s more"
+        else:
+            why = "a probe call is already testing it"
+        s = self.settings
+        raise CooldownError(
+            f"{self.label} failed {admission.failures} times within {s.window:g} s and is "
+            f"cooling down: {why}",
+            retry_in=admission.retry_in,
+            provider=self.config.provider,
+            model=self.config.model,
+            url=self.config.base_url,
+            hint="Check that the provider is up, or tune cooldown.failures, cooldown.window "
+            "and cooldown.cooldown (0 disables the cooldown).",
+        )
+
+    def leave(
+        self, admission: Admission, error: BaseException | None, finished: bool = True
+    ) -> None:
+        """Record how the admitted call ended."""
+        self.registry.record(self.key, self.settings, admission, error, finished=finished)
+
+    def state(self) -> dict[str, Any]:
+        """This provider's breaker state (for ``Health.extra["cooldown"]``)."""
+        return self.registry.state(self.key, self.settings)
+
+
+class Cooldown(Layer):
+    """Refuses calls while the provider cools down; records every call's outcome."""
+
+    def __init__(self, inner: Any, gate: CooldownGate) -> None:
+        super().__init__(inner)
+        self.gate = gate
+
+    def cooldown_state(self) -> dict[str, Any]:
+        """This provider's breaker state."""
+        return self.gate.state()
+
+    def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
+        admission = self.gate.enter()
+        try:
+            response = yield self.inner_generate(request, call)
+        except LLMError as exc:
+            self.gate.leave(admission, exc)
+            raise
+        except BaseException:  # cancelled or interrupted: no verdict
+            self.gate.leave(admission, None, finished=False)
+            raise
+        self.gate.leave(admission, None)
+        return response
+
+    def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
+        admission = self.gate.enter()
+        try:
+            opened = yield from self.open_inner(request, call)
+        except LLMError as exc:
+            self.gate.leave(admission, exc)
+            raise
+        except BaseException:
+            self.gate.leave(admission, None, finished=False)
+            raise
+
+        def failed(error: LLMError) -> None:
+            self.gate.leave(admission, error)
+
+        opened.watch(
+            done=lambda _response: self.gate.leave(admission, None),
+            failed=failed,
+            closed=lambda: self.gate.leave(admission, None),  # it answered, then the caller left
+        )
+        return opened
+
+    def health_check_flow(self) -> Flow[Health]:
+        health = yield self.inner.health_check()
+        health.extra["cooldown"] = self.gate.state()
+        return health
+
+
+class CooldownAdapter(Cooldown, LayerAdapter):
+    """Sync shell of :class:`Cooldown`."""
+
+
+class AsyncCooldownAdapter(Cooldown, AsyncLayerAdapter):
+    """Async shell of :class:`Cooldown`."""
+
+
+class CooldownPlugin:
+    """``llm_core.cooldown``: a breaker around each link (``registry`` injectable for tests)."""
+
+    def __init__(self, registry: CooldownRegistry | None = None) -> None:
+        self.registry = COOLDOWNS if registry is None else registry
+
+    @hookimpl(wrapper=True)
+    def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool) -> Any:
+        """Wrap each link unless ``settings.cooldown.cooldown`` is 0."""
+        adapter = yield
+        if adapter is None or settings.cooldown.cooldown == 0:
+            return adapter
+        gate = CooldownGate(self.registry, config, settings.cooldown)
+        return (AsyncCooldownAdapter if is_async else CooldownAdapter)(adapter, gate)
