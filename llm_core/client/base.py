@@ -1,14 +1,9 @@
-"""Client and AsyncClient: the one API applications use.
+""":class:`ClientBase`: configuration, request building and the calls as flows, written once.
 
-Both resolve their adapter once, through the plugin manager (so the core's retry, fallback and
-cache wrappers apply), and are safe to share: a Client across threads, an AsyncClient across
-the tasks of one event loop.
-
-A call, top-down: the Client builds the :class:`~llm_core.request.Request` and a
+A call, top-down: the client builds the :class:`~llm_core.request.Request` and a
 :class:`~llm_core.call.Call` (the deadline from ``timeouts.total``), tells the observers the call
 starts, and hands both to the outermost layer (``self.adapter``); each layer passes them on
-(``specs/request-path.md`` follows one to the socket). What the two clients share is written
-once, as flows (:mod:`llm_core.flow`); they only run them blocking or awaiting.
+(``specs/request-path.md`` follows one to the socket).
 """
 
 from __future__ import annotations
@@ -21,20 +16,20 @@ from typing import Any
 from llm_core.call import Call
 from llm_core.config import Settings, load_settings
 from llm_core.errors import ValidationError
-from llm_core.flow import Flow, arun, run
+from llm_core.flow import Flow
 from llm_core.messages import Message, coerce_messages
 from llm_core.request import Request
-from llm_core.streams import AsyncStream, Stream
 from llm_core.types import Health, ModelInfo, Response
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["DOC_ARGS", "ClientBase", "Prompt"]
 
 Prompt = str | Message | dict | Sequence[Any]
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)} - {"messages"}
 
 
-class _ClientBase:
-    """Configuration and request building shared by Client and AsyncClient."""
+class ClientBase:
+    """What Client and AsyncClient share: configuration, request building, and every call
+    written once as a flow (the clients only run the flows blocking or awaiting)."""
 
     _is_async = False
 
@@ -162,7 +157,7 @@ class _ClientBase:
         return (yield from self._observed(call, self._adapter.health_check))
 
 
-_DOC_ARGS = """
+DOC_ARGS = """
         :param prompt: a prompt string, a Message, a dict, a list of these, or a Request.
         :param images: images for the last user message (paths, bytes, URLs, data URLs).
         :param model: the model (default: the configured one).
@@ -170,79 +165,3 @@ _DOC_ARGS = """
         :param response_format: a JSON schema the answer must follow.
         :param options: provider-specific options (validated by the provider).
 """
-
-
-class Client(_ClientBase):
-    """Synchronous client. Use as a context manager, or call :meth:`close`."""
-
-    def generate(
-        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
-    ) -> Response:
-        """Generate a complete answer."""
-        return run(self._generate(prompt, images, fields))
-
-    def stream(
-        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
-    ) -> Stream:
-        """Stream the answer: iterate the returned :class:`Stream` for events."""
-        return Stream(*self._stream(prompt, images, fields))
-
-    def list_models(self) -> list[ModelInfo]:
-        """The models the provider can serve."""
-        return run(self._list_models())
-
-    def health_check(self) -> Health:
-        """Whether the provider answers (never raises for a server that is down)."""
-        return run(self._health_check())
-
-    def close(self) -> None:
-        """Release connections and loaded models."""
-        self._adapter.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class AsyncClient(_ClientBase):
-    """Asynchronous client. Use ``async with``, or ``await client.aclose()``."""
-
-    _is_async = True
-
-    async def generate(
-        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
-    ) -> Response:
-        """Generate a complete answer."""
-        return await arun(self._generate(prompt, images, fields))
-
-    def stream(
-        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
-    ) -> AsyncStream:
-        """Stream the answer: ``async for`` over the returned :class:`AsyncStream`."""
-        return AsyncStream(*self._stream(prompt, images, fields))
-
-    async def list_models(self) -> list[ModelInfo]:
-        """The models the provider can serve."""
-        return await arun(self._list_models())
-
-    async def health_check(self) -> Health:
-        """Whether the provider answers (never raises for a server that is down)."""
-        return await arun(self._health_check())
-
-    async def aclose(self) -> None:
-        """Release connections and loaded models."""
-        await self._adapter.aclose()
-
-    close = aclose
-
-    async def __aenter__(self) -> AsyncClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
-for _method in (Client.generate, Client.stream, AsyncClient.generate, AsyncClient.stream):
-    _method.__doc__ = (_method.__doc__ or "") + "\n" + _DOC_ARGS

@@ -1,0 +1,56 @@
+"""The asynchronous :class:`AsyncClient`: each call awaits its flow on the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from llm_core.client.base import DOC_ARGS, ClientBase, Prompt
+from llm_core.flow import arun
+from llm_core.request import Request
+from llm_core.streams import AsyncStream
+from llm_core.types import Health, ModelInfo, Response
+
+__all__ = ["AsyncClient"]
+
+
+class AsyncClient(ClientBase):
+    """Asynchronous client. Use ``async with``, or ``await client.aclose()``."""
+
+    _is_async = True
+
+    async def generate(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Response:
+        """Generate a complete answer."""
+        return await arun(self._generate(prompt, images, fields))
+
+    def stream(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> AsyncStream:
+        """Stream the answer: ``async for`` over the returned :class:`AsyncStream`."""
+        return AsyncStream(*self._stream(prompt, images, fields))
+
+    async def list_models(self) -> list[ModelInfo]:
+        """The models the provider can serve."""
+        return await arun(self._list_models())
+
+    async def health_check(self) -> Health:
+        """Whether the provider answers (never raises for a server that is down)."""
+        return await arun(self._health_check())
+
+    async def aclose(self) -> None:
+        """Release connections and loaded models."""
+        await self._adapter.aclose()
+
+    close = aclose
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+for _method in (AsyncClient.generate, AsyncClient.stream):
+    _method.__doc__ = (_method.__doc__ or "") + "\n" + DOC_ARGS

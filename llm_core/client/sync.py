@@ -1,0 +1,52 @@
+"""The synchronous :class:`Client`: each call runs its flow blocking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from llm_core.client.base import DOC_ARGS, ClientBase, Prompt
+from llm_core.flow import run
+from llm_core.request import Request
+from llm_core.streams import Stream
+from llm_core.types import Health, ModelInfo, Response
+
+__all__ = ["Client"]
+
+
+class Client(ClientBase):
+    """Synchronous client. Use as a context manager, or call :meth:`close`."""
+
+    def generate(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Response:
+        """Generate a complete answer."""
+        return run(self._generate(prompt, images, fields))
+
+    def stream(
+        self, prompt: Prompt | Request, *, images: Iterable[Any] | None = None, **fields: Any
+    ) -> Stream:
+        """Stream the answer: iterate the returned :class:`Stream` for events."""
+        return Stream(*self._stream(prompt, images, fields))
+
+    def list_models(self) -> list[ModelInfo]:
+        """The models the provider can serve."""
+        return run(self._list_models())
+
+    def health_check(self) -> Health:
+        """Whether the provider answers (never raises for a server that is down)."""
+        return run(self._health_check())
+
+    def close(self) -> None:
+        """Release connections and loaded models."""
+        self._adapter.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+for _method in (Client.generate, Client.stream):
+    _method.__doc__ = (_method.__doc__ or "") + "\n" + DOC_ARGS
