@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
     from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
+    from llm_core.embeddings import EmbedRequest, Embeddings
+    from llm_core.errors import ContextLengthError, EmbeddingMismatchError, NotSupportedError
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
 # used, so ``import llm_core`` (and the contract kit's pytest plugin) stays nearly free.
@@ -84,6 +86,11 @@ _LAZY = {
     "hookimpl": "llm_core.hookspecs",
     "list_plugins": "llm_core.plugins",
     "load_settings": "llm_core.config",
+    "EmbedRequest": "llm_core.embeddings",
+    "Embeddings": "llm_core.embeddings",
+    "ContextLengthError": "llm_core.errors",
+    "EmbeddingMismatchError": "llm_core.errors",
+    "NotSupportedError": "llm_core.errors",
 }
 
 __version__ = "0.1.0"
@@ -97,6 +104,10 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbedRequest",
+    "EmbeddingMismatchError",
+    "Embeddings",
     "FallbackExhaustedError",
     "GenerationError",
     "Health",
@@ -107,6 +118,7 @@ __all__ = [
     "Message",
     "ModelInfo",
     "ModelNotFoundError",
+    "NotSupportedError",
     "ProviderConfig",
     "ProviderError",
     "RateLimitError",

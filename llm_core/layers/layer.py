@@ -25,6 +25,11 @@ class Layer:
         """Generate (default: ask the inner adapter)."""
         return (yield self.inner_generate(request, call))
 
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        """Embed one batch (an EmbedRequest) into Embeddings (default: the one-shot logic of
+        ``generate_flow``, whose ``inner_generate`` sends an EmbedRequest to ``embed``)."""
+        return (yield from self.generate_flow(request, call))
+
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
         """Open a stream up to its first event (default: open the inner one)."""
         return (yield from self.open_inner(request, call))
@@ -49,10 +54,14 @@ class Layer:
 
     @staticmethod
     def generate_of(adapter: Any, request: Request, call: Call) -> Any:
-        """``adapter``'s generate: a layer gets the Call, a bare adapter only the deadline."""
+        """``adapter``'s generate: a layer gets the Call, a bare adapter only the deadline.
+
+        A one-shot call of another kind goes to its own method: an embedding batch (its request
+        has ``operation = "embed"``) to ``embed``."""
+        method = getattr(request, "operation", "generate")
         if isinstance(adapter, Layer):
-            return adapter.generate(request, call)
-        return adapter.generate(request, deadline=call.deadline)
+            return getattr(adapter, method)(request, call)
+        return getattr(adapter, method)(request, deadline=call.deadline)
 
     def inner_list_models(self, call: Call) -> Any:
         """The inner adapter's model list (or an awaitable of it)."""
