@@ -22,15 +22,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.call import Call
     from llm_core.client import AsyncClient, Client
     from llm_core.config import ProviderConfig, Settings, load_settings
+    from llm_core.embeddings import Embeddings, EmbedRequest
     from llm_core.errors import (
         AuthenticationError,
         ConfigurationError,
         ConnectionError,
+        ContextLengthError,
+        EmbeddingMismatchError,
         FallbackExhaustedError,
         GenerationError,
         InvalidResponseError,
         LLMError,
         ModelNotFoundError,
+        NotSupportedError,
         ProviderError,
         RateLimitError,
         ServerError,
@@ -44,8 +48,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
     from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
-    from llm_core.embeddings import EmbedRequest, Embeddings
-    from llm_core.errors import ContextLengthError, EmbeddingMismatchError, NotSupportedError
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
 # used, so ``import llm_core`` (and the contract kit's pytest plugin) stays nearly free.

@@ -11,7 +11,7 @@ Modules by role: ``types`` (request and result), ``wire`` (bodies, answers, erro
 ``llm_core.cache`` layer runs).
 """
 
-from llm_core.embeddings.types import EmbedRequest, Embeddings, coerce_texts
+from llm_core.embeddings.types import Embeddings, EmbedRequest, coerce_texts
 from llm_core.embeddings.wire import (
     embed_error,
     ollama_body,

@@ -53,7 +53,7 @@ def embed(server: Any, req: Request) -> Reply:
                       f'model "{name}" not found, try pulling it first')  # fmt: skip
     inputs = data.get("input")
     inputs = [inputs] if isinstance(inputs, str) else inputs
-    if inputs is None or not isinstance(inputs, list) or any(not isinstance(t, str) for t in inputs):
+    if not isinstance(inputs, list) or any(not isinstance(t, str) for t in inputs):
         return _error(400, "invalid input type")
     if not inputs:
         return Reply(body={"model": name, "embeddings": []}, content_type=JSON)
@@ -78,8 +78,9 @@ def embed(server: Any, req: Request) -> Reply:
         tokens += len(words) + 1
         vectors.append(vector(model.name, text, dimensions))
     server.keep(model.name, expiry)
-    body = {"model": name, "embeddings": vectors,
-            "total_duration": time.perf_counter_ns() - started, "prompt_eval_count": tokens}  # fmt: skip
+    took = time.perf_counter_ns() - started
+    body = {"model": name, "embeddings": vectors, "total_duration": took,
+            "prompt_eval_count": tokens}  # fmt: skip
     if not loaded:
         body["load_duration"] = 1_000_000
     return Reply(body=body, content_type=JSON)

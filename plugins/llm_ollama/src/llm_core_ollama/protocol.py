@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from llm_core import Health, LLMError, ProviderConfig, Request, ValidationError
-from llm_core.embeddings import EmbedRequest, Embeddings, embed_error, ollama_body, parse_ollama
+from llm_core.embeddings import Embeddings, EmbedRequest, embed_error, ollama_body, parse_ollama
 from llm_core.http import HTTPProtocol, StreamSpec
 from llm_core_ollama.catalog import ModelFacts, parse_ps, parse_show, parse_tags
 from llm_core_ollama.chat_stream import ChatStream
