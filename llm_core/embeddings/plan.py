@@ -70,7 +70,8 @@ class EmbedJob:
         given = {k: fields[k] for k in _REQUEST_FIELDS if fields.get(k) is not None}
         given.setdefault("model", default_model)
         request = EmbedRequest(coerce_texts(texts), **given)
-        return cls(request, fields.get("batch_size") or BATCH_SIZE)
+        size = fields.get("batch_size")
+        return cls(request, BATCH_SIZE if size is None else size)
 
     def assemble(self, results: Sequence[Embeddings]) -> Embeddings:
         """The answers of :attr:`batches` (in the same order) as one result, in input order."""
@@ -105,6 +106,7 @@ class EmbedJob:
             prompt_tokens=tokens,
             cached=sum(r.cached for r in results),
             attempts=[a for r in results for a in r.attempts],
+            fallbacks=[f for r in results for f in r.fallbacks],
         )
 
 
@@ -170,7 +172,8 @@ async def arun_batches(
 def job_flow(client: Any, texts: Any, fields: dict[str, Any]) -> Flow[Embeddings]:
     """``client.embed(texts, **fields)`` as a flow: one observed call per batch."""
     job = EmbedJob.build(texts, fields, client.settings.model)
-    concurrency = _positive("concurrency", fields.get("concurrency") or CONCURRENCY)
+    limit = fields.get("concurrency")
+    concurrency = _positive("concurrency", CONCURRENCY if limit is None else limit)
     adapter = client.adapter
 
     def step(batch: EmbedRequest) -> Flow[Embeddings]:

@@ -79,7 +79,8 @@ class Embeddings:
     """The vectors of an embed call, ``vectors[i]`` for ``texts[i]`` (order always kept).
 
     ``prompt_tokens`` is the input token count the server reported (None when it reports none);
-    ``cached`` how many vectors came from the embedding cache; ``attempts`` the retry trail.
+    ``cached`` how many vectors came from the embedding cache; ``attempts`` the retry trail and
+    ``fallbacks`` the links that failed before one answered, over every batch.
     """
 
     vectors: list[list[float]]
@@ -88,6 +89,7 @@ class Embeddings:
     prompt_tokens: int | None = None
     cached: int = 0
     attempts: list[Any] = field(default_factory=list)
+    fallbacks: list[Any] = field(default_factory=list)
 
     @property
     def dimensions(self) -> int:

@@ -164,9 +164,15 @@ class LlamaCppServer:
     """llama.cpp's server in-process (xllamacpp) on ``model_path`` or a fresh tiny model."""
 
     def __init__(
-        self, model_path: Path | None = None, *, stop_on_eos: bool = False, verbosity: int = 0
+        self,
+        model_path: Path | None = None,
+        *,
+        stop_on_eos: bool = False,
+        verbosity: int = 0,
+        embeddings: bool = False,
     ) -> None:
         self.stop_on_eos, self.verbosity, self.model = stop_on_eos, verbosity, MODEL_ALIAS
+        self.embeddings = embeddings  # llama.cpp's --embeddings: /v1/embeddings answers
         self.host, self.port, self.base_url, self.openai_url = "127.0.0.1", 0, "", ""
         self._given = self.model_path = Path(model_path) if model_path else None
         self._tmp: str | None = None
@@ -199,6 +205,9 @@ class LlamaCppServer:
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = 1
         params.warmup = False
         params.verbosity = self.verbosity
+        params.embedding = self.embeddings
+        if self.embeddings:  # the llama arch pools "none" (per token): not OpenAI-compatible
+            params.pooling_type = xllamacpp.llama_pooling_type.LLAMA_POOLING_TYPE_MEAN
         self._server = xllamacpp.Server(params)
         self.base_url = str(self._server.listening_address).rstrip("/")
         self.openai_url = self.base_url + "/v1"
