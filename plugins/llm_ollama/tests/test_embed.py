@@ -15,6 +15,7 @@ from support.ollama_emulator import OllamaEmulator
 from llm_core import (
     ContextLengthError,
     EmbeddingMismatchError,
+    FallbackExhaustedError,
     ModelNotFoundError,
     NotSupportedError,
     ValidationError,
@@ -115,7 +116,7 @@ def test_fallback_only_to_the_same_model(ollama, make_client) -> None:
         assert len(client.embed(["a", "b"])) == 2 and other.count("/api/embed") == 1
         wrong = {**same, "model": "llama3.2"}
         client = make_client(ollama, model=EMBED, retry={"max_attempts": 1}, fallbacks=[wrong])
-        with pytest.raises(Exception) as info:
+        with pytest.raises(FallbackExhaustedError) as info:
             client.embed("a")
         failures = [type(err) for _, err in info.value.failures]
         assert failures[1] is EmbeddingMismatchError and other.count("/api/embed") == 1
