@@ -48,6 +48,13 @@ Observed (xllamacpp 2026.10.11549, gguf 0.19, 2-core Linux, n_parallel 4; "..." 
 - SURPRISE: deleting the Server while it answers a request blocks until that client hangs up
   (a stream: up to the 30 s ping) while holding the GIL, so a Python client in another thread
   never can: deadlock. stop() waits for idle /slots first; never request while stopping.
+- embeddings=True (mean pooling; the llama arch's own "none" -> 400 "Pooling type 'none' is not
+  OAI compatible"): /v1/embeddings -> 64 floats, L2-normalized, "model" echoed as sent, "usage"
+  {"prompt_tokens"}; "dimensions" ignored; "input": [] -> 400; 300 words -> 400
+  exceed_context_size_error, 800 tokens -> 500 "too large to process. increase the physical batch
+  size". SURPRISE: a text's vector depends on which inputs share the server's decode batch (the
+  same request, or requests in flight at once): alone = with "hello world" != with a one-token
+  input, and a text twice in one request may differ; the same request alone repeats exactly.
 - stop_on_eos=True: one word, then EOS: content " will", finish_reason "stop", completion_tokens 2.
 """
 
