@@ -75,9 +75,9 @@ def test_dimensions_the_server_ignores_are_a_mismatch(client: Client) -> None:
 
 
 def test_server_without_embeddings_is_not_supported(llamacpp_server) -> None:
-    with Client("openai", base_url=llamacpp_server.openai_url) as c:
-        with pytest.raises(NotSupportedError, match="--embeddings|does not embed") as info:
-            c.embed("hello")
+    client = Client("openai", base_url=llamacpp_server.openai_url)
+    with client, pytest.raises(NotSupportedError, match="does not embed") as info:
+        client.embed("hello")
     assert info.value.status_code == 501
 
 
