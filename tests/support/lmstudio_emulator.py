@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, sse_reply
+from .lmstudio_embed import embeddings
 
 UNEXPECTED = "Unexpected endpoint or method. ({} {})"
 NO_MODELS = (
@@ -101,6 +102,7 @@ class LMStudioEmulator(HTTPServer):
         self.ids = itertools.count(1)
         self.route("GET", "/v1/models")(self.v1_models)
         self.route("POST", "/v1/chat/completions")(lambda req: self.chat(req, v0=False))
+        self.route("POST", "/v1/embeddings")(lambda req: embeddings(self, req))  # lmstudio_embed
         if native:
             self.route("GET", "/api/v0/models")(self.v0_models)
             self.route("POST", "/api/v0/chat/completions")(lambda req: self.chat(req, v0=True))
