@@ -27,9 +27,9 @@ def test_vectors_in_order_with_usage(lms) -> None:
 
 def test_chat_model_is_not_embedding(lms) -> None:
     chat_model = next(m.id for m in lms.models.values() if m.type == "llm")
-    with Client("lmstudio", base_url=lms.url, model=chat_model) as client:
-        with pytest.raises(NotSupportedError, match="Model is not embedding") as info:
-            client.embed("hi")
+    client = Client("lmstudio", base_url=lms.url, model=chat_model)
+    with client, pytest.raises(NotSupportedError, match="Model is not embedding") as info:
+        client.embed("hi")
     assert info.value.status_code == 400 and "embedding model" in info.value.hint
 
 
