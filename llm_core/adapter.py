@@ -89,13 +89,17 @@ class AdapterBase:
             raise error(message, provider=self.provider, hint=f"Valid options: {valid}.") from None
         return parsed.model_dump(exclude_unset=True)
 
+    #: Why this provider has no embeddings, and what to use instead (None: the generic hint).
+    embed_hint: ClassVar[str | None] = None
+
     def embed_unsupported(self, model: str | None = None) -> NotSupportedError:
         """The error of an adapter that has no ``embed`` (the contract's default)."""
         return NotSupportedError(
             f"provider {self.provider!r} does not support embeddings",
             provider=self.provider,
             model=model,
-            hint="Use a provider that embeds (ollama, openai, lmstudio): llm-core providers.",
+            hint=self.embed_hint
+            or "Use a provider that embeds (ollama, openai, lmstudio): llm-core providers.",
         )
 
 
