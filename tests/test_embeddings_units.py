@@ -63,6 +63,8 @@ def test_openai_answer_is_put_in_index_order() -> None:
         {"data": [{"index": 0}]},
         {"data": [{"index": 0, "embedding": [1.0]}]},  # one vector for two inputs
         {"data": [{"index": 0, "embedding": "x"}, {"index": 1, "embedding": [1]}]},
+        {"data": [{"index": 0, "embedding": [1.0]}, {"index": 1, "embedding": [1.0, 2.0]}]},
+        {"data": [{"index": 0, "embedding": [None]}, {"index": 1, "embedding": [1.0]}]},
     ],
 )
 def test_wrongly_shaped_answers_are_invalid_responses(data: dict) -> None:

@@ -11,6 +11,7 @@ editing its result never edits the store.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -20,10 +21,12 @@ from llm_core.flow import Flow
 
 __all__ = ["cached_flow", "embedding_key"]
 
+_redacted = functools.lru_cache(maxsize=64)(redact_url)
+
 
 def embedding_key(config: Any, model: str | None, request: EmbedRequest, text: str) -> str:
     """The store key of ``text``'s vector (no credentials in it)."""
-    base = redact_url(config.base_url) if config.base_url else ""
+    base = _redacted(config.base_url) if config.base_url else ""
     material = "\0".join(
         ("embed", config.provider, base, model or "", str(request.dimensions),
          "t" if request.truncate else "f", text)

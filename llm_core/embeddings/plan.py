@@ -35,6 +35,7 @@ BATCH_SIZE = 64
 CONCURRENCY = 4
 _REQUEST_FIELDS = ("model", "dimensions", "truncate", "keep_alive")
 _JOB_FIELDS = ("batch_size", "concurrency", "progress")
+_FIELDS = frozenset(_REQUEST_FIELDS + _JOB_FIELDS)
 Progress = Callable[[int, int], Any]
 
 
@@ -56,12 +57,15 @@ class EmbedJob:
         size = _positive("batch_size", batch_size)
         texts = request.texts
         self.request = request
-        self.batches = [request.batch(texts[i : i + size]) for i in range(0, len(texts), size)]
+        if len(texts) <= size:  # one batch: the request itself (the hot path of a cache hit)
+            self.batches = [request]
+        else:
+            self.batches = [request.batch(texts[i : i + size]) for i in range(0, len(texts), size)]
 
     @classmethod
     def build(cls, texts: Any, fields: dict[str, Any], default_model: str | None) -> EmbedJob:
         """The job of ``embed(texts, **fields)``; unknown fields are a ValidationError."""
-        unknown = set(fields) - set(_REQUEST_FIELDS) - set(_JOB_FIELDS)
+        unknown = fields.keys() - _FIELDS
         if unknown:
             raise ValidationError(
                 f"unknown embed argument {sorted(unknown)[0]!r}",
@@ -99,6 +103,8 @@ class EmbedJob:
                 model=first.model,
                 hint="This server or model ignores `dimensions`; leave it unset.",
             )
+        if len(results) == 1:
+            return first
         return Embeddings(
             vectors,
             model=first.model,

@@ -54,9 +54,14 @@ def _checked(vectors: Any, count: int, provider: str, model: str | None) -> list
     if not isinstance(vectors, list) or len(vectors) != count:
         got = len(vectors) if isinstance(vectors, list) else type(vectors).__name__
         raise _invalid(provider, model, f"has {got} vectors for {count} inputs")
-    for vector in vectors:
-        if not isinstance(vector, list) or not all(isinstance(x, int | float) for x in vector):
-            raise _invalid(provider, model, "holds a vector that is not a list of numbers")
+    size = len(vectors[0]) if vectors and isinstance(vectors[0], list) else -1
+    try:  # sum() checks every item is a number at C speed (a string or None raises)
+        for vector in vectors:
+            if type(vector) is not list or len(vector) != size or isinstance(sum(vector), complex):
+                raise TypeError
+    except TypeError:
+        what = "holds vectors that are not equal-length lists of numbers"
+        raise _invalid(provider, model, what) from None
     return vectors
 
 
