@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         ProviderError,
         RateLimitError,
         ServerError,
+        StructuredOutputError,
         TimeoutError,
         ValidationError,
     )
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.plugins import get_plugin_manager, list_plugins
     from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
+    from llm_core.structured.schema import Schema, to_schema
     from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
@@ -84,6 +86,9 @@ _LAZY = {
     "hookimpl": "llm_core.hookspecs",
     "list_plugins": "llm_core.plugins",
     "load_settings": "llm_core.config",
+    "Schema": "llm_core.structured.schema",
+    "StructuredOutputError": "llm_core.errors",
+    "to_schema": "llm_core.structured.schema",
 }
 
 __version__ = "0.1.0"
@@ -126,6 +131,9 @@ __all__ = [
     "hookimpl",
     "list_plugins",
     "load_settings",
+    "Schema",
+    "StructuredOutputError",
+    "to_schema",
 ]
 
 
