@@ -54,6 +54,10 @@ class Schema:
                 self, text, [{"type": "json_invalid", "msg": str(exc)}]
             ) from None
 
+    def plain(self, value: Any) -> Any:
+        """A validated object as plain JSON values (dicts, lists, strings, numbers)."""
+        return value if self.adapter is None else self.adapter.dump_python(value, mode="json")
+
     def partial(self, text: str) -> Any:
         """The JSON received so far as plain values (dicts, lists; an unfinished string kept),
         or None while nothing parses yet. Not validated: fields may still be missing."""

@@ -54,8 +54,12 @@ def iso(epoch: float) -> str:  # a model kept "forever" expires in a far-away ye
 
 
 class OllamaEmulator(HTTPServer):
-    def __init__(self, *, words: int | None = None, tags_capabilities: bool = True) -> None:
+    def __init__(
+        self, *, words: int | None = None, tags_capabilities: bool = True, schemas: bool = True
+    ) -> None:
+        """``schemas=False`` is an Ollama before 0.5: ``format`` is "json" or refused."""
         super().__init__(fallback=self.no_route)
+        self.schemas = schemas
         self.models, self.registry = default_models(), registry_models()
         self.words, self.tags_capabilities = words, tags_capabilities
         self.stream_error_after: int | None = None
@@ -161,7 +165,9 @@ class OllamaEmulator(HTTPServer):
                                "type": "invalid_request_error"}}  # fmt: skip
             return error(400, json.dumps(inner))
         fmt = data.get("format")
-        if fmt not in (None, "", "json") and not isinstance(fmt, dict):  # status 500 inferred
+        if fmt not in (None, "", "json") and not (
+            isinstance(fmt, dict) and self.schemas
+        ):  # status 500 inferred
             return error(500, f'invalid format: {json.dumps(fmt)}; expected "json" or a valid '
                          "JSON Schema object")  # fmt: skip
         options = data.get("options") or {}
@@ -181,7 +187,7 @@ class OllamaEmulator(HTTPServer):
         name, messages, fmt = data["model"], data["messages"], data.get("format")
         options, user = data.get("options") or {}, text_of(data["messages"])
         if fmt:
-            words = [format_answer(fmt)]
+            words = format_answer(fmt).split()  # streamed in pieces; rejoined with spaces
         elif self.words is not None:
             words = [f"w{i}" for i in range(self.words)]
         else:
