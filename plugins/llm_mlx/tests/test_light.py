@@ -74,9 +74,8 @@ def test_a_schema_becomes_a_json_instruction_in_the_system_message() -> None:
 
 
 def test_tools_are_refused_not_ignored() -> None:
-    with llm_core.Client("mlx", model="m") as client:
-        with pytest.raises(ValidationError, match="tools"):
-            client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
+    with llm_core.Client("mlx", model="m") as client, pytest.raises(ValidationError, match="tools"):
+        client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
 
 
 def test_images_in_an_assistant_message_are_refused(pictures) -> None:
