@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel, Field
+from support.openai_fake import OpenAIFake
 
 from llm_core import AsyncClient, Client, StructuredOutputError, get_plugin_manager, hookimpl
 from llm_core.plugins import reset_plugin_manager
-from support.openai_fake import OpenAIFake
 
 
 class Person(BaseModel):
@@ -127,3 +127,25 @@ def test_the_layer_is_replaceable_by_name(server) -> None:
         assert server.requests[-1].json()["response_format"]["json_schema"]["name"] == "Person"
     finally:
         reset_plugin_manager()
+
+
+def test_a_stream_is_validated_at_its_end_and_never_repaired(server) -> None:
+    server.answers = [BAD, GOOD]
+    with client_for(server) as client:
+        stream = client.stream("Who?", schema=Person)
+        with stream, pytest.raises(StructuredOutputError) as info:
+            for _ in stream:
+                pass
+    assert info.value.raw_text == BAD and stream.text == BAD
+    assert len(server.requests) == 1 and server.answers == [GOOD]
+
+
+def test_a_cached_stream_is_validated_again(server) -> None:
+    server.answers = [GOOD]
+    with client_for(server, cache={"responses": True}) as client:
+        client.generate("Who?", schema=Person, seed=1)
+        with client.stream("Who?", schema=Person, seed=1) as stream:
+            events = list(stream)
+    assert stream.response.cached and stream.response.parsed == Person(name="Ada", age=36)
+    assert events[0].partial == {"name": "Ada", "age": 36}
+    assert len(server.requests) == 1
