@@ -22,15 +22,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.call import Call
     from llm_core.client import AsyncClient, Client
     from llm_core.config import ProviderConfig, Settings, load_settings
+    from llm_core.embeddings import Embeddings, EmbedRequest
     from llm_core.errors import (
         AuthenticationError,
         ConfigurationError,
         ConnectionError,
+        ContextLengthError,
+        EmbeddingMismatchError,
         FallbackExhaustedError,
         GenerationError,
         InvalidResponseError,
         LLMError,
         ModelNotFoundError,
+        NotSupportedError,
         ProviderError,
         RateLimitError,
         ServerError,
@@ -89,6 +93,11 @@ _LAZY = {
     "Schema": "llm_core.structured.schema",
     "StructuredOutputError": "llm_core.errors",
     "to_schema": "llm_core.structured.schema",
+    "EmbedRequest": "llm_core.embeddings",
+    "Embeddings": "llm_core.embeddings",
+    "ContextLengthError": "llm_core.errors",
+    "EmbeddingMismatchError": "llm_core.errors",
+    "NotSupportedError": "llm_core.errors",
 }
 
 __version__ = "0.1.0"
@@ -102,6 +111,10 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbedRequest",
+    "EmbeddingMismatchError",
+    "Embeddings",
     "FallbackExhaustedError",
     "GenerationError",
     "Health",
@@ -112,15 +125,18 @@ __all__ = [
     "Message",
     "ModelInfo",
     "ModelNotFoundError",
+    "NotSupportedError",
     "ProviderConfig",
     "ProviderError",
     "RateLimitError",
     "Request",
     "Response",
+    "Schema",
     "ServerError",
     "Settings",
     "Stream",
     "StreamEvent",
+    "StructuredOutputError",
     "TextPart",
     "TimeoutError",
     "ToolCall",
@@ -131,8 +147,6 @@ __all__ = [
     "hookimpl",
     "list_plugins",
     "load_settings",
-    "Schema",
-    "StructuredOutputError",
     "to_schema",
 ]
 

@@ -84,6 +84,10 @@ class Structured(Layer):
                 response.attempts = trail + _numbered(tries, len(trail))
             return response
 
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        """Embeddings have no schema: straight to the inner adapter."""
+        return (yield from self.inner_generate(request, call))
+
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
         opened = yield from self.open_inner(request, call)
         schema = request.schema
