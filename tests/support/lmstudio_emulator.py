@@ -25,9 +25,9 @@ import time
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, sse_reply
-from .ollama_models import format_answer
 from .lmstudio_embed import embeddings
 from .lmstudio_models import Model, default_models, native_stats
+from .ollama_models import format_answer
 
 UNEXPECTED = "Unexpected endpoint or method. ({} {})"
 NO_MODELS = (

@@ -56,14 +56,10 @@ def iso(epoch: float) -> str:  # a model kept "forever" expires in a far-away ye
 
 
 class OllamaEmulator(HTTPServer):
-    def __init__(
-        self, *, words: int | None = None, tags_capabilities: bool = True, schemas: bool = True
-    ) -> None:
-        """``schemas=False`` is an Ollama before 0.5: ``format`` is "json" or refused."""
+    def __init__(self, *, words: int | None = None, tags_capabilities: bool = True) -> None:
         super().__init__(fallback=self.no_route)
-        self.schemas = schemas
         self.models, self.registry = default_models(), registry_models()
-        self.words, self.tags_capabilities = words, tags_capabilities
+        self.words, self.tags_capabilities, self.schemas = words, tags_capabilities, True
         self.stream_error_after: int | None = None
         self.loaded: dict[str, float] = {}  # full name -> expiry (epoch seconds)
         self.last_prompt: dict[str, str] = {}
@@ -167,9 +163,7 @@ class OllamaEmulator(HTTPServer):
                                "type": "invalid_request_error"}}  # fmt: skip
             return error(400, json.dumps(inner))
         fmt = data.get("format")
-        if fmt not in (None, "", "json") and not (
-            isinstance(fmt, dict) and self.schemas
-        ):  # status 500 inferred
+        if fmt not in (None, "", "json") and not (isinstance(fmt, dict) and self.schemas):  # 500
             return error(500, f'invalid format: {json.dumps(fmt)}; expected "json" or a valid '
                          "JSON Schema object")  # fmt: skip
         options = data.get("options") or {}
