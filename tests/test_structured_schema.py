@@ -76,6 +76,31 @@ def test_partial_json_parses_as_it_grows() -> None:
     assert schema.partial('{"name": "Ada", "age": 3') == {"name": "Ada", "age": 3}
 
 
+def test_a_long_stream_is_parsed_again_only_as_it_grows_by_a_sixteenth() -> None:
+    from types import SimpleNamespace
+
+    from llm_core.structured.partial import EVERY_EVENT, Partials
+    from llm_core.types import StreamEvent
+
+    text = '{"name": "' + "a" * 20_000 + '", "age": 3}'
+    schema, parsed = to_schema(Person), []
+    partials = Partials(schema)
+    partials.schema = SimpleNamespace(partial=lambda t: parsed.append(len(t)) or schema.partial(t))
+    for i in range(0, len(text), 4):
+        event = partials.see(StreamEvent(text=text[i : i + 4]))
+        seen = len(event.partial.get("name", ""))
+        assert seen >= (i + 4) * 15 // 16 - 12  # lags a sixteenth at most
+    short = EVERY_EVENT // 4
+    assert parsed[:short] == list(range(4, EVERY_EVENT + 1, 4))  # every event while short
+    assert all(b - a >= b // 16 for a, b in zip(parsed[short - 1 :], parsed[short:], strict=False))
+    assert len(parsed) < short + 100  # then rarely: not once per event (5,003 events)
+
+
+def test_a_type_is_adapted_once() -> None:
+    assert to_schema(Person) is to_schema(Person)
+    assert to_schema(list[Person]) is to_schema(list[Person])
+
+
 class NotAdaptable:
     pass
 

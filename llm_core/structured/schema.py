@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import pydantic
@@ -90,6 +91,20 @@ def to_schema(source: Any) -> Schema:
             hint="Pass a pydantic model class (class Person(BaseModel): ...), list[Person], a "
             "TypedDict or dataclass, or a JSON-schema dict.",
         )
+    try:
+        return _adapted(source)
+    except TypeError:  # unhashable (an Annotated with a dict in it...): built for this call
+        return _adapt(source)
+
+
+@lru_cache(maxsize=256)
+def _adapted(source: Any) -> Schema:
+    """:func:`_adapt`, once per type: pydantic builds a validator and a JSON schema in ~200 µs,
+    a hundred times the validation itself."""
+    return _adapt(source)
+
+
+def _adapt(source: Any) -> Schema:
     try:
         adapter = pydantic.TypeAdapter(source)
         json_schema = adapter.json_schema()
