@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from support.lmstudio_emulator import LMStudioEmulator
 from support.ollama_emulator import OllamaEmulator
 
-from llm_core import AsyncClient, Client, ValidationError
+from llm_core import AsyncClient, Client, NotSupportedError, ValidationError
 from llm_core.cli import main
 
 
@@ -54,10 +54,10 @@ def test_ollama_streams_partial_objects_over_ndjson(ollama) -> None:
     assert stream.response.parsed == EXPECTED
 
 
-def test_an_ollama_without_schema_support_is_a_validation_error(ollama) -> None:
+def test_an_ollama_without_schema_support_is_not_supported(ollama) -> None:
     ollama.schemas = False  # an Ollama before 0.5
     client = Client("ollama", base_url=ollama.url, model="llama3.2")
-    with client, pytest.raises(ValidationError, match="refused the JSON schema") as info:
+    with client, pytest.raises(NotSupportedError, match="refused the JSON schema") as info:
         client.generate("Paris?", schema=City)
     assert "Upgrade Ollama to 0.5" in info.value.hint
     assert len(chats(ollama)) == 1  # not retried

@@ -8,7 +8,14 @@ import pytest
 from pydantic import BaseModel, Field
 from support.openai_fake import OpenAIFake
 
-from llm_core import AsyncClient, Client, StructuredOutputError, get_plugin_manager, hookimpl
+from llm_core import (
+    AsyncClient,
+    Client,
+    NotSupportedError,
+    StructuredOutputError,
+    get_plugin_manager,
+    hookimpl,
+)
 from llm_core.plugins import reset_plugin_manager
 
 
@@ -103,6 +110,18 @@ def test_a_server_refusing_json_schema_gets_json_object_mode(recorder) -> None:
     system = second["messages"][0]["content"]
     assert system.startswith("Be brief.\n\nAnswer with one JSON value only")
     assert '"minimum":0' in system
+
+
+def test_a_server_without_json_mode_either_cannot_do_structured_output(server) -> None:
+    server.refused_formats = {"json_schema", "json_object"}
+    with client_for(server) as client, pytest.raises(NotSupportedError) as info:
+        client.generate("Who?", schema=Person)
+    assert "neither response_format json_schema nor json_object" in info.value.message
+    assert "fallback" in info.value.hint and info.value.provider == "openai"
+    assert [r.json()["response_format"]["type"] for r in server.requests] == [
+        "json_schema",
+        "json_object",
+    ]  # asked once each: never retried
 
 
 def test_cached_answers_are_validated_again(server) -> None:

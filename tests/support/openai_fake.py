@@ -20,8 +20,10 @@ body; llama.cpp says ``{"code":401,"message":"Invalid API Key","type":"authentic
 except on llama.cpp's public paths (``/health``, ``/v1/health``, ``/models``, ``/v1/models``).
 Structured output: a ``json_schema`` response format is answered with a JSON value of the schema
 (``format_answer``), ``json_object`` with ``{"answer": "echo"}``; ``refuse_schemas=True`` answers
-``json_schema`` with a 400 as servers without schema support do. ``server.answers`` is a script:
-while it has items, each chat call answers the next one (its whitespace words), whatever else.
+``json_schema`` with a 400 as servers without schema support do (``refused_formats``: the
+response-format types answered so, e.g. also ``json_object`` for a server without JSON mode).
+``server.answers`` is a script: while it has items, each chat call answers the next one (its
+whitespace words), whatever else.
 Faults (``server.faults``) apply to every route, before the auth check.
 """
 
@@ -71,7 +73,7 @@ class OpenAIFake(HTTPServer):
         super().__init__(**kwargs)
         self.models, self.api_key, self.strict_models = list(models), api_key, strict_models
         self.words, self.public_paths, self._ids = words, public_paths, itertools.count(1)
-        self.refuse_schemas, self.answers = refuse_schemas, []
+        self.refused_formats, self.answers = {"json_schema"} if refuse_schemas else set(), []
         for path in ("/health", "/v1/health"):
             self.route("GET", path)(lambda req: Reply(body={"status": "ok"}))
         for path in ("/models", "/v1/models"):
@@ -119,8 +121,8 @@ class OpenAIFake(HTTPServer):
             return error(500, f"[json.exception.parse_error] {exc}", "server_error")
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return error(400, "'messages' is required", "invalid_request_error")
-        if self.refuse_schemas and (body.get("response_format") or {}).get("type") == "json_schema":
-            message = "response_format.type 'json_schema' is not supported; use 'json_object'"
+        if (kind := (body.get("response_format") or {}).get("type")) in self.refused_formats:
+            message = f"response_format.type '{kind}' is not supported"
             return error(400, message, "invalid_request_error")
         model = body.get("model") or self.models[0]
         if self.strict_models and model not in self.models:

@@ -118,8 +118,8 @@ def ollama_error(
             **ctx,
         )
     if "invalid format" in message.lower():  # an Ollama before 0.5 takes only format "json"
-        ctx["status_code"] = None  # its 500 is the input's fault: never retried
-        return e.ValidationError(
+        ctx["status_code"] = None  # its 500 is no server fault: never retried, may fall back
+        return e.NotSupportedError(
             f"{provider} refused the JSON schema (format, status {status}): {message}",
             hint="Upgrade Ollama to 0.5 or later for schema= / response_format, whose schema "
             'it sends as format; older servers accept only options={"format": "json"}.',
