@@ -103,6 +103,7 @@ BENCHES = {
     "lmstudio": "bench/lmstudio.py",
     "embeddings": "bench/embeddings.py",
     "mlx": "bench/mlx_provider.py",
+    "structured": "bench/structured.py",
 }
 
 

@@ -25,9 +25,10 @@ from pydantic import BaseModel, ConfigDict
 from llm_core.config import ProviderConfig
 from llm_core.errors import ConfigurationError, NotSupportedError, ValidationError
 from llm_core.request import Request
+from llm_core.structured.prompt import with_json_instruction
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions"]
+__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions", "with_json_instruction"]
 
 
 class ProviderOptions(BaseModel):

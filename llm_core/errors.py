@@ -14,6 +14,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
     │   ├── ServerError               5xx or a busy server: usually transient
     │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
+    │   │   └── StructuredOutputError the answer failed the schema= it was asked for; carries
+    │   │                             raw_text and pydantic's errors
     │   ├── GenerationError           generation failed or broke off; carries partial_text
     │   ├── NotSupportedError         the provider or model cannot do this (embeddings on a
     │   │                             completion-only model, an adapter without ``embed``)
@@ -48,6 +50,7 @@ __all__ = [
     "ProviderError",
     "RateLimitError",
     "ServerError",
+    "StructuredOutputError",
     "TimeoutError",
     "ValidationError",
 ]
@@ -150,6 +153,26 @@ class ServerError(ProviderError):
 
 class InvalidResponseError(ProviderError):
     """The answer was not what the protocol promises (not JSON, wrong shape, wrong type)."""
+
+
+class StructuredOutputError(InvalidResponseError):
+    """The answer is not JSON, or not the shape ``schema=`` asked for (after any repairs).
+
+    ``raw_text`` is the model's answer, ``errors`` pydantic's error list (``loc``, ``msg``,
+    ``type``), ``schema_name`` the schema's name; ``attempts`` counts the tries (repairs too).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str = "",
+        errors: Sequence[dict] = (),
+        schema_name: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.raw_text, self.errors, self.schema_name = raw_text, list(errors), schema_name
 
 
 class GenerationError(ProviderError):

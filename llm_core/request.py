@@ -25,6 +25,10 @@ class Request:
     a :class:`~llm_core.errors.ConfigurationError`, never silently dropped.
     ``response_format`` is a JSON schema (a dict) the answer must follow.
     ``tools`` is reserved for tool calling (a later release).
+    ``schema`` (a pydantic model, a type pydantic adapts, or a JSON-schema dict) asks for a
+    validated object on ``Response.parsed``; it becomes a :class:`~llm_core.Schema` and sets
+    ``response_format``. ``repair`` is how many times a failing answer is sent back to the model
+    with the validation error (None: the default, 1; ``specs/structured-output.md``).
     """
 
     messages: list[Message]
@@ -37,9 +41,15 @@ class Request:
     response_format: dict[str, Any] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     tools: list[dict[str, Any]] | None = None
+    schema: Any = None
+    repair: int | None = None
 
     def __post_init__(self) -> None:
         self.messages = coerce_messages(self.messages)
+        if self.schema is not None or self.repair is not None:
+            from llm_core.structured.request import check_structured
+
+            check_structured(self)
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         if self.max_tokens is not None and (

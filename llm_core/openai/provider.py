@@ -19,6 +19,7 @@ from llm_core.embeddings import wire
 from llm_core.errors import LLMError
 from llm_core.flow import Flow
 from llm_core.http import AsyncHTTPAdapter, HTTPAdapter, HTTPProtocol, StreamSpec
+from llm_core.openai.json_mode import json_object_body, no_json_mode, refuses_schema
 from llm_core.openai.stream import ChatStream
 from llm_core.openai.wire import chat_body, parse_completion, parse_models
 from llm_core.request import Request
@@ -49,6 +50,8 @@ class OpenAIProtocol(HTTPProtocol):
     models_path: ClassVar[str] = "/models"
     embeddings_path: ClassVar[str] = "/embeddings"
     down_hint = "Is the OpenAI-compatible server running? Check base_url (it usually ends in /v1)."
+    #: Ask again in ``json_object`` mode when the server refuses ``json_schema`` (generate only).
+    json_object_fallback: ClassVar[bool] = True
 
     def base_url(self) -> str:
         """The configured base URL; a bare ``http://host:port`` gets ``/v1`` appended."""
@@ -81,9 +84,20 @@ class OpenAIProtocol(HTTPProtocol):
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=False)
         started = time.perf_counter()
-        data = yield self.request_json(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        )
+        try:
+            data = yield self.request_json(
+                "POST", self.chat_path, body=body, model=model, deadline=deadline
+            )
+        except LLMError as exc:
+            if not (self.json_object_fallback and refuses_schema(exc, body)):
+                raise
+            body, started = json_object_body(body), time.perf_counter()
+            try:
+                data = yield self.request_json(
+                    "POST", self.chat_path, body=body, model=model, deadline=deadline
+                )
+            except LLMError as again:
+                raise no_json_mode(again) from None
         return self.to_response(data, model, time.perf_counter() - started)
 
     def stream_flow(self, request: Request, deadline: float | None) -> StreamSpec:

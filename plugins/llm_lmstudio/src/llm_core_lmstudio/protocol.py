@@ -71,6 +71,7 @@ class LMStudioProtocol(OpenAIProtocol):
 
     provider: ClassVar[str] = "lmstudio"
     default_base_url: ClassVar[str] = "http://localhost:1234/v1"
+    json_object_fallback: ClassVar[bool] = False  # LM Studio refuses json_object itself
     options_model = LMStudioOptions
     down_hint = (
         "Is LM Studio's server running? Start it in the app (Developer tab) or with "

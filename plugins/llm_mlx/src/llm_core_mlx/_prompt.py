@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core import ImagePart, Message, Request, ValidationError
+from llm_core.adapter import with_json_instruction
 
 __all__ = ["Prepared", "check_images", "prepare", "render_prompt"]
 
@@ -30,13 +31,11 @@ class Prepared:
 
 
 def prepare(request: Request) -> Prepared:
-    """Convert the request's messages (decoding every image); raises ValidationError."""
-    if request.response_format is not None:
-        raise ValidationError(
-            "the mlx provider does not support response_format (JSON schema output) yet",
-            provider=_PROVIDER,
-            hint="Ask for JSON in the prompt and parse it, or use a server provider.",
-        )
+    """Convert the request's messages (decoding every image); raises ValidationError.
+
+    mlx-vlm has no constrained decoding: a JSON schema (``schema=`` / ``response_format``) becomes
+    an instruction in the system message, and the core validates (and repairs) the answer.
+    """
     if request.tools:
         raise ValidationError(
             "the mlx provider does not support tools yet",
@@ -47,6 +46,8 @@ def prepare(request: Request) -> Prepared:
     images: list[Any] = []
     for index, message in enumerate(request.messages):
         chat.append(_convert(index, message, images))
+    if request.response_format is not None:
+        chat = with_json_instruction(chat, request.response_format)
     return Prepared(chat, images)
 
 
