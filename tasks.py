@@ -31,6 +31,7 @@ TEST_TOOLS = [
     "xllamacpp",
     "pillow",
     "tokenizers",
+    "hypothesis>=6",
     MLX,
 ]
 

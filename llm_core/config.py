@@ -12,8 +12,9 @@ from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from llm_core.checks import check_api_key, check_base_url
 from llm_core.errors import ConfigurationError, redact_url
 
 __all__ = [
@@ -95,17 +96,19 @@ class ProviderConfig(BaseModel):
             raise ValueError("a provider name is letters, digits, '-' and '_'")
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_api_key(value.get_secret_value())
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip().rstrip("/")
-        if "://" not in value:
-            value = "http://" + value
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must be an http:// or https:// URL")
-        return value
+        return check_base_url(value)
 
     def label(self) -> str:
         """``provider`` or ``provider:model``, for messages and fallback trails."""
@@ -162,6 +165,14 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**kwargs)
     except pydantic.ValidationError as exc:
         raise _configuration_error(exc) from None
+    except SettingsError as exc:  # an LLM_CORE_* variable holding JSON that does not parse
+        field = str(exc).partition('field "')[2].partition('"')[0] or "settings"
+        env = ENV_PREFIX + field.upper()
+        raise ConfigurationError(
+            f"environment variable {env} is not valid JSON",
+            hint=f"Set {env} to valid JSON: an object for options, retry, cache and timeouts, "
+            "a list for fallbacks.",
+        ) from None
 
 
 def _as_config_dict(value: Any) -> Any:
@@ -178,7 +189,9 @@ def _configuration_error(exc: pydantic.ValidationError) -> ConfigurationError:
     field = ".".join(loc) or "settings"
     env = ENV_PREFIX + "__".join(p.upper() for p in loc if not p.isdigit())
     value = err.get("input")
-    shown = "<hidden>" if "api_key" in loc else repr(value)[:80]
+    # A fallback given as an object (or any nested value) may carry a key: never quote it.
+    secret = "api_key" in loc or (isinstance(value, dict | list) and "api_key" in repr(value))
+    shown = "<hidden>" if secret else repr(value)[:80]
     if err["type"] == "extra_forbidden":
         message = f"unknown setting {field!r}"
     else:

@@ -17,7 +17,7 @@ from llm_core.call import Call
 from llm_core.config import Settings, load_settings
 from llm_core.errors import ValidationError
 from llm_core.flow import Flow
-from llm_core.messages import Message, coerce_messages
+from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response
 
@@ -93,6 +93,12 @@ class ClientBase:
         self, prompt: Prompt | Request, images: Iterable[Any] | None, fields: dict[str, Any]
     ) -> Request:
         if isinstance(prompt, Request):
+            given = sorted(k for k, v in fields.items() if v is not None)
+            if given or images:
+                raise ValidationError(
+                    f"{(given or ['images'])[0]!r} was passed beside a Request and would be lost",
+                    hint="Set it on the Request instead: Request(messages, model=..., ...).",
+                )
             return prompt
         unknown = set(fields) - _REQUEST_FIELDS
         if unknown:
@@ -101,6 +107,8 @@ class ClientBase:
                 hint="Request fields: " + ", ".join(sorted(_REQUEST_FIELDS)) + ".",
             )
         messages = coerce_messages(prompt)
+        if images is not None:
+            images = image_list(images)
         if images:
             last = messages[-1]
             if last.role != "user":
