@@ -111,7 +111,7 @@ def check_base_url(value: str) -> str:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError as exc:
-        raise ValueError(f"base_url is not a valid URL ({exc}); give e.g. http://host:8080") from None
+        raise ValueError(f"base_url is not a valid URL ({exc}); e.g. http://host:8080") from None
     if not parts.hostname:
         raise ValueError("base_url has no host; give e.g. http://localhost:11434")
     return value
@@ -126,4 +126,4 @@ def check_api_key(key: str) -> None:
     if key != key.strip():
         raise ValueError("api_key has leading or trailing whitespace (a newline read from a file?)")
     if not key.isascii() or not key.isprintable():
-        raise ValueError("api_key contains non-ASCII or control characters; check it was copied whole")
+        raise ValueError("api_key has non-ASCII or control characters; was it copied whole?")
