@@ -78,6 +78,12 @@ class ClientBase:
         """The resolved (wrapped) adapter; provider-specific extras are reachable through it."""
         return self._adapter
 
+    def invalidate_cache(self) -> bool:
+        """Forget cached model lists and responses (False if this client caches nothing)."""
+        from llm_core.resilience.cache.invalidate import invalidate_cache
+
+        return invalidate_cache(self._adapter)
+
     @property
     def provider(self) -> str:
         """The primary provider's name."""
