@@ -14,7 +14,14 @@ from typing import Any
 
 from llm_core.errors import ValidationError
 
-__all__ = ["check_json", "check_optional_str", "check_text"]
+__all__ = [
+    "check_api_key",
+    "check_base_url",
+    "check_json",
+    "check_optional_str",
+    "check_text",
+    "split_user_info",
+]
 
 
 def check_text(field: str, value: str) -> None:
@@ -114,7 +121,28 @@ def check_base_url(value: str) -> str:
         raise ValueError(f"base_url is not a valid URL ({exc}); e.g. http://host:8080") from None
     if not parts.hostname:
         raise ValueError("base_url has no host; give e.g. http://localhost:11434")
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        raise ValueError(
+            "base_url may not have a query string or fragment (a key there would be logged with "
+            "every request URL); pass the key as api_key"
+        )
     return value
+
+
+def split_user_info(url: str) -> tuple[str, str | None]:
+    """``url`` without ``user:password@``, and that user-info decoded (None when absent).
+
+    Credentials in a URL end up in logs and exception texts with it; the configuration sends
+    them as an ``Authorization: Basic`` header instead.
+    """
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    user_info, _, host = parts.netloc.rpartition("@")
+    user, _, password = user_info.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), f"{unquote(user)}:{unquote(password)}"
 
 
 def check_api_key(key: str) -> None:

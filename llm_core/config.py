@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from llm_core.checks import check_api_key, check_base_url
-from llm_core.errors import ConfigurationError, redact_url
+from llm_core.checks import check_api_key, check_base_url, split_user_info
+from llm_core.errors import ConfigurationError, redact_url, remember_secret
 
 __all__ = [
     "ENV_PREFIX",
@@ -86,6 +86,8 @@ class ProviderConfig(BaseModel):
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
+    #: ``user:password`` for HTTP Basic auth; a base_url's user-info is moved here.
+    basic_auth: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -102,7 +104,23 @@ class ProviderConfig(BaseModel):
     def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             check_api_key(value.get_secret_value())
+            remember_secret(value.get_secret_value())  # scrubbed from every error text
         return value
+
+    @model_validator(mode="after")
+    def _user_info(self) -> ProviderConfig:
+        # http://user:secret@host: the credentials go into a header, never into a logged URL.
+        url, user_info = split_user_info(self.base_url) if self.base_url else (None, None)
+        if user_info is not None:
+            self.__dict__["base_url"] = url  # not setattr: validate_assignment would recurse
+            self.__dict__["basic_auth"] = SecretStr(user_info)
+        if self.basic_auth is not None:
+            if self.api_key is not None:
+                raise ValueError(
+                    "base_url has user:password and api_key is set too; give one credential"
+                )
+            remember_basic_auth(self.basic_auth.get_secret_value())
+        return self
 
     @field_validator("base_url")
     @classmethod
@@ -146,6 +164,7 @@ class Settings(ProviderConfig, BaseSettings):
             model=self.model,
             base_url=self.base_url,
             api_key=self.api_key,
+            basic_auth=self.basic_auth,
             timeouts=self.timeouts,
             options=self.options,
         )
@@ -176,12 +195,24 @@ def load_settings(**overrides: Any) -> Settings:
         ) from None
 
 
+def remember_basic_auth(user_info: str) -> None:
+    """Scrub a ``user:password`` pair from error texts: the password, the pair, its base64."""
+    import base64
+
+    remember_secret(user_info.partition(":")[2])
+    remember_secret(user_info)
+    remember_secret(base64.b64encode(user_info.encode()).decode())
+
+
 def _as_config_dict(value: Any) -> Any:
     if isinstance(value, str):
         return {"provider": value}
     if isinstance(value, ProviderConfig):
         return value.model_dump()
     return value
+
+
+_SECRET_MARKS = ("api_key", "basic_auth", "@")
 
 
 def _configuration_error(exc: pydantic.ValidationError) -> ConfigurationError:
@@ -191,7 +222,11 @@ def _configuration_error(exc: pydantic.ValidationError) -> ConfigurationError:
     env = ENV_PREFIX + "__".join(p.upper() for p in loc if not p.isdigit())
     value = err.get("input")
     # A fallback given as an object (or any nested value) may carry a key: never quote it.
-    secret = "api_key" in loc or (isinstance(value, dict | list) and "api_key" in repr(value))
+    secret = bool({"api_key", "basic_auth"} & set(loc)) or (
+        isinstance(value, dict | list) and any(k in repr(value) for k in _SECRET_MARKS)
+    )
+    if loc and loc[-1] == "base_url" and isinstance(value, str):
+        value = redact_url(value)  # its user-info is a password
     shown = "<hidden>" if secret else repr(value)[:80]
     if err["type"] == "extra_forbidden":
         message = f"unknown setting {field!r}"
