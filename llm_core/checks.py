@@ -12,6 +12,7 @@ import json
 import math
 from typing import Any
 
+from llm_core import errors
 from llm_core.errors import ValidationError
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "check_json",
     "check_optional_str",
     "check_text",
+    "remember_basic_auth",
     "split_user_info",
 ]
 
@@ -155,3 +157,12 @@ def check_api_key(key: str) -> None:
         raise ValueError("api_key has leading or trailing whitespace (a newline read from a file?)")
     if not key.isascii() or not key.isprintable():
         raise ValueError("api_key has non-ASCII or control characters; was it copied whole?")
+
+
+def remember_basic_auth(user_info: str) -> None:
+    """Scrub a ``user:password`` pair from error texts: the password, the pair, its base64."""
+    import base64
+
+    errors.remember_secret(user_info.partition(":")[2])
+    errors.remember_secret(user_info)
+    errors.remember_secret(base64.b64encode(user_info.encode()).decode())

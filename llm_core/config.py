@@ -14,13 +14,14 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from llm_core.checks import check_api_key, check_base_url, split_user_info
+from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
 
 __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
+    "ImageSettings",
     "ProviderConfig",
     "RetrySettings",
     "Settings",
@@ -76,6 +77,18 @@ class CooldownSettings(BaseModel):
     failures: int = Field(3, ge=1)
     window: float = Field(60.0, gt=0)
     cooldown: float = Field(30.0, ge=0)
+
+
+class ImageSettings(BaseModel):
+    """Remote image URLs: fetched by the client (asynchronously on AsyncClient) within the
+    call's deadline, at most ``max_bytes`` and ``max_redirects``; ``remote=False`` refuses them
+    (a server that passes user input on should)."""
+
+    model_config = _STRICT
+    remote: bool = True
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_redirects: int = Field(3, ge=0)
+    timeout: float = Field(10.0, gt=0)
 
 
 class ProviderConfig(BaseModel):
@@ -152,6 +165,7 @@ class Settings(ProviderConfig, BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     cooldown: CooldownSettings = Field(default_factory=CooldownSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)
     # Not default_factory=list: pydantic would parse list's text signature, which compiles the
     # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
     fallbacks: list[ProviderConfig] = Field(default=[])
@@ -193,15 +207,6 @@ def load_settings(**overrides: Any) -> Settings:
             hint=f"Set {env} to valid JSON: an object for options, retry, cache and timeouts, "
             "a list for fallbacks.",
         ) from None
-
-
-def remember_basic_auth(user_info: str) -> None:
-    """Scrub a ``user:password`` pair from error texts: the password, the pair, its base64."""
-    import base64
-
-    remember_secret(user_info.partition(":")[2])
-    remember_secret(user_info)
-    remember_secret(base64.b64encode(user_info.encode()).decode())
 
 
 def _as_config_dict(value: Any) -> Any:
