@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+import pytest
 
-__all__ = ["RealServer", "lmstudio", "ollama"]
+from llm_core.testing import AdapterContract
+
+__all__ = ["RealServer", "RealServerContract", "lmstudio", "ollama", "tier_marks"]
 
 _ENV = dict(os.environ)
 _EMBEDDING_MARKS = ("embed", "bge", "minilm", "e5-")
@@ -92,3 +95,29 @@ def lmstudio() -> RealServer:
     if model is None:
         return RealServer(url, skip=f"LM Studio at {url} has no chat model downloaded")
     return RealServer(url, model, api_key=token, models=names)
+
+
+def tier_marks(real: RealServer) -> list[Any]:
+    """A module's ``pytestmark``: marked ``integration``, skipped with the reason when absent."""
+    return [pytest.mark.integration, pytest.mark.skipif(real.skip is not None, reason=real.skip)]
+
+
+class RealServerContract(AdapterContract):
+    """The contract kit on a real server: set ``provider_under_test`` and ``real``."""
+
+    provider_under_test: str = ""
+    real: RealServer
+    deterministic = False  # a real model on a busy GPU may not repeat itself token for token
+    max_tokens = 16
+
+    @pytest.fixture
+    def provider_name(self) -> str:
+        return self.provider_under_test
+
+    @pytest.fixture
+    def backend(self) -> dict[str, Any]:
+        return self.real.backend()
+
+    @pytest.fixture
+    def model(self) -> str:
+        return self.real.model or ""

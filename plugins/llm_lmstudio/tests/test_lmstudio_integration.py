@@ -4,37 +4,20 @@ skipped with the reason when none answers."""
 
 from __future__ import annotations
 
-import pytest
-from support.real_servers import lmstudio
+from support.real_servers import RealServerContract, lmstudio, tier_marks
 
 import llm_core
-from llm_core.testing import AdapterContract
 
 REAL = lmstudio()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(REAL.skip is not None, reason=REAL.skip or ""),
-]
+pytestmark = tier_marks(REAL)
 
 
-class TestRealLMStudioContract(AdapterContract):
+class TestRealLMStudioContract(RealServerContract):
     """The whole contract on a real LM Studio (which just-in-time loads the model)."""
 
-    deterministic = False
-    max_tokens = 16
+    provider_under_test = "lmstudio"
+    real = REAL
     hang_limit = 120.0  # a just-in-time load of a real model takes a while
-
-    @pytest.fixture
-    def provider_name(self) -> str:
-        return "lmstudio"
-
-    @pytest.fixture
-    def backend(self) -> dict:
-        return REAL.backend()
-
-    @pytest.fixture
-    def model(self) -> str:
-        return REAL.model or ""
 
 
 def test_native_model_list_and_health() -> None:

@@ -5,36 +5,20 @@ developer's real Ollama at ``OLLAMA_HOST``, skipped with the reason when none an
 from __future__ import annotations
 
 import pytest
-from support.real_servers import ollama
+from support.real_servers import RealServerContract, ollama, tier_marks
 
 import llm_core
-from llm_core.testing import AdapterContract
 
 REAL = ollama()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(REAL.skip is not None, reason=REAL.skip or ""),
-]
+pytestmark = tier_marks(REAL)
 
 
-class TestRealOllamaContract(AdapterContract):
+class TestRealOllamaContract(RealServerContract):
     """The whole contract, on a real server: its model, its errors, its wire."""
 
+    provider_under_test = "ollama"
+    real = REAL
     supports_images = REAL.vision
-    deterministic = False  # a real model on a busy GPU may not repeat itself token for token
-    max_tokens = 16
-
-    @pytest.fixture
-    def provider_name(self) -> str:
-        return "ollama"
-
-    @pytest.fixture
-    def backend(self) -> dict:
-        return REAL.backend()
-
-    @pytest.fixture
-    def model(self) -> str:
-        return REAL.model or ""
 
 
 def test_models_carry_ollama_details() -> None:
