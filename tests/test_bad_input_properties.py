@@ -1,6 +1,6 @@
 """Property-based bad input: hypothesis generates malformed values for every public entry point
-(Client / AsyncClient generate, stream and embed, Request, Message, settings, environment
-variables)
+(Client / AsyncClient generate and stream, Request, Message, settings, environment variables;
+``embed`` in test_bad_input_embed)
 and each must raise a typed llm_core error, never a ``TypeError`` or a silent acceptance.
 
 The calls go to the Ollama and OpenAI emulators on real loopback sockets, so a value that slips
@@ -10,7 +10,6 @@ past the checks would reach the wire (and the tally would count it as accepted).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,29 +17,21 @@ import anyio
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis", reason="property tests need pip install hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from support.bad_input import (  # noqa: E402
+    PROPS,
+    TALLY,
+    _report,  # noqa: F401 - prints the tally after the module
+    lone_surrogate,
+    not_json,
+    not_text,
+    ollama_fixture,  # noqa: F401 - the `ollama` emulator fixture
+    outcome,
+)
 
 import llm_core  # noqa: E402
-from llm_core import LLMError, Message, Request  # noqa: E402
-
-TALLY: Counter[str] = Counter()
-PROPS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-lone_surrogate = st.builds(lambda a, b: a + "\ud800" + b, st.text(max_size=5), st.text(max_size=5))
-not_json = st.one_of(
-    st.just(math.nan),
-    st.just(math.inf),
-    st.builds(set, st.lists(st.integers(), max_size=3)),
-    st.builds(object),
-    st.binary(max_size=4),
-    lone_surrogate,
-)
-not_text = st.one_of(
-    st.none(), st.integers(), st.floats(), st.booleans(), st.builds(set, st.lists(st.integers()))
-)
+from llm_core import Message, Request  # noqa: E402
 
 # One malformed keyword per example: (field, value). Every value here is wrong for its field.
 BAD_FIELDS = st.one_of(
@@ -86,92 +77,6 @@ BAD_PROMPTS = st.one_of(
     st.builds(lambda x: [{"role": "user", "content": "hi", "images": x}], st.text(min_size=1)),
 )
 _ROLES = {"system", "user", "assistant", "tool"}
-
-
-def outcome(call: Any) -> str:
-    """'typed', 'other' or 'accepted', tallied; ``other`` keeps the exception for the assert."""
-    try:
-        result = call()
-    except LLMError:
-        TALLY["typed"] += 1
-        return "typed"
-    except Exception as exc:  # the point is to catch what leaked
-        TALLY["other"] += 1
-        return f"other: {type(exc).__name__}: {exc!r:.200}"
-    TALLY["accepted"] += 1
-    return f"accepted: {result!r:.200}"
-
-
-@pytest.fixture(scope="module")
-def ollama() -> Iterator[Any]:
-    from support.ollama_emulator import OllamaEmulator
-
-    with OllamaEmulator() as server:
-        yield server
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report() -> Iterator[None]:
-    yield
-    print(f"\nbad input tally: {dict(TALLY)}")
-
-
-BAD_EMBED_TEXTS = st.one_of(
-    not_text,
-    st.binary(),
-    st.just([]),
-    st.builds(lambda t: [t], lone_surrogate),
-    st.lists(st.one_of(st.integers(), st.none(), st.binary()), min_size=1),
-    st.dictionaries(st.text(), st.text(), min_size=1),
-)
-BAD_EMBED_FIELDS = st.one_of(
-    st.tuples(
-        st.just("dimensions"),
-        st.one_of(st.integers(max_value=0), st.booleans(), st.text(), st.floats()),
-    ),
-    st.tuples(
-        st.just("truncate"), st.one_of(st.integers(), st.text(), st.none().map(lambda _: []))
-    ),
-    st.tuples(st.just("keep_alive"), st.one_of(st.booleans(), st.floats(), st.lists(st.text()))),
-    st.tuples(st.just("model"), st.one_of(st.integers(), st.just(""), st.booleans())),
-    st.tuples(
-        st.sampled_from(["batch_size", "concurrency"]),
-        st.one_of(st.integers(max_value=0), st.booleans(), st.text(), st.floats()),
-    ),
-    st.tuples(st.text(min_size=1).filter(lambda s: s not in _EMBED_KNOWN), st.integers()),
-)
-_EMBED_KNOWN = {
-    "model", "dimensions", "truncate", "keep_alive", "batch_size", "concurrency", "progress",
-}  # fmt: skip
-
-
-def _embed_entry_points(url: str) -> dict[str, Any]:
-    async def aembed(texts: Any, **kw: Any) -> Any:
-        async with llm_core.AsyncClient("ollama", base_url=url, model="nomic-embed-text") as c:
-            return await c.embed(texts, **kw)
-
-    def embed(texts: Any, **kw: Any) -> Any:
-        with llm_core.Client("ollama", base_url=url, model="nomic-embed-text") as client:
-            return client.embed(texts, **kw)
-
-    return {"embed": embed, "aembed": lambda t, **kw: anyio.run(lambda: aembed(t, **kw))}
-
-
-@pytest.mark.parametrize("name", ["embed", "aembed"])
-@PROPS
-@given(texts=BAD_EMBED_TEXTS)
-def test_bad_embed_texts_are_typed(ollama: Any, name: str, texts: Any) -> None:
-    call = _embed_entry_points(ollama.url)[name]
-    assert outcome(lambda: call(texts)) == "typed", texts
-
-
-@pytest.mark.parametrize("name", ["embed", "aembed"])
-@PROPS
-@given(bad=BAD_EMBED_FIELDS)
-def test_bad_embed_field_is_typed(ollama: Any, name: str, bad: tuple[str, Any]) -> None:
-    field, value = bad
-    call = _embed_entry_points(ollama.url)[name]
-    assert outcome(lambda: call(["a text"], **{field: value})) == "typed", bad
 
 
 def _entry_points(client: Any, url: str) -> dict[str, Any]:
