@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from llm_core.checks import check_json, check_optional_str
 from llm_core.errors import ValidationError
 from llm_core.messages import Message, coerce_messages
 
@@ -65,10 +66,20 @@ class Request:
             not isinstance(self.seed, int) or isinstance(self.seed, bool)
         ):
             raise ValidationError(f"seed must be an integer, got {self.seed!r}")
+        check_optional_str("model", self.model)
         if isinstance(self.stop, str):
             self.stop = [self.stop]
-        if self.stop is not None and not all(isinstance(s, str) and s for s in self.stop):
-            raise ValidationError(f"stop must be a list of non-empty strings, got {self.stop!r}")
+        if self.stop is not None and (
+            not isinstance(self.stop, list | tuple)
+            or not all(isinstance(s, str) and s for s in self.stop)
+        ):
+            raise ValidationError(
+                f"stop must be a list of non-empty strings, got {self.stop!r:.80}",
+                hint="Pass stop=['\\n\\n'] or stop='END'.",
+            )
+        if self.stop is not None:
+            self.stop = list(self.stop)
+            check_json("stop", self.stop)
         if self.response_format is not None and not isinstance(self.response_format, dict):
             raise ValidationError(
                 "response_format must be a JSON schema (a dict), "
@@ -77,6 +88,16 @@ class Request:
             )
         if not isinstance(self.options, dict):
             raise ValidationError(f"options must be a dict, got {type(self.options).__name__}")
+        if self.tools is not None and (
+            not isinstance(self.tools, list) or not all(isinstance(t, dict) for t in self.tools)
+        ):
+            raise ValidationError(
+                f"tools must be a list of dicts, got {self.tools!r:.80}",
+                hint='Pass tools=[{"type": "function", "function": {...}}] or leave it out.',
+            )
+        check_json("response_format", self.response_format)
+        check_json("options", self.options)
+        check_json("tools", self.tools)
 
     def with_model(self, model: str | None) -> Request:
         """A copy with another model name (fallbacks use this)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from llm_core.adapter import ProviderOptions
 from llm_core.embeddings import wire
@@ -38,6 +38,21 @@ class OpenAIOptions(ProviderOptions):
     repeat_penalty: float | None = Field(None, ge=0)
     logit_bias: dict[str, float] | None = None
     extra_body: dict[str, Any] | None = None
+
+    @field_validator("extra_body")
+    @classmethod
+    def _extra_body(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        clash = sorted(set(value or ()) & CORE_BODY_FIELDS)
+        if clash:
+            raise ValueError(
+                f"extra_body may not set {clash[0]!r}: the client builds it from the request "
+                "(pass messages/model as arguments, not in extra_body)"
+            )
+        return value
+
+
+#: Body fields the client owns; ``extra_body`` adding them would silently replace the request.
+CORE_BODY_FIELDS = frozenset({"model", "messages", "stream", "stream_options"})
 
 
 class OpenAIProtocol(HTTPProtocol):

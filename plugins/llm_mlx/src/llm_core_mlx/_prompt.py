@@ -2,8 +2,9 @@
 
 Images (paths, bytes, http(s) URLs, data URLs) are decoded into RGB ``PIL.Image`` objects in the
 caller's thread, before the request reaches the MLX worker: mlx-vlm takes PIL images as they are
-(it does not take bare base64), nothing is written to disk, a URL is fetched once by llm-core
-(10 s timeout) instead of by mlx-vlm, and a broken image fails fast with a ValidationError naming
+(it does not take bare base64), nothing is written to disk, a URL is fetched once by llm-core's
+client (within the call's deadline and ``images`` limits) instead of by mlx-vlm, and a broken
+image fails fast with a ValidationError naming
 it. Each user message keeps its images in place through ``{"type": "image"}`` content parts, so
 ``apply_chat_template`` puts the image tokens in the message that carried them.
 """
