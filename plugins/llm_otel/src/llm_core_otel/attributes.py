@@ -24,6 +24,7 @@ __all__ = [
     "FALLBACK_TO",
     "INPUT_MESSAGES",
     "LINK",
+    "OPERATION",
     "OPERATIONS",
     "OUTPUT_MESSAGES",
     "PROVIDER",
@@ -42,6 +43,7 @@ OPERATIONS = {
     "chat": ga.GenAiOperationNameValues.CHAT.value,
     "embed": ga.GenAiOperationNameValues.EMBEDDINGS.value,
 }
+OPERATION = ga.GEN_AI_OPERATION_NAME
 PROVIDER = ga.GEN_AI_PROVIDER_NAME
 REQUEST_MODEL = ga.GEN_AI_REQUEST_MODEL
 INPUT_MESSAGES = ga.GEN_AI_INPUT_MESSAGES

@@ -20,7 +20,6 @@ from llm_core_otel.content import CAPTURE_ENV, capture_enabled, input_messages, 
 
 __all__ = ["CAPTURE_ENV", "OtelPlugin", "plugin"]
 
-_KEY = "llm_core_otel"  # our slot in call.state
 _TRACED = ("chat", "embed")
 _IDLE_PROVIDERS = {"ProxyTracerProvider", "NoOpTracerProvider"}
 _IDLE_METERS = {"_ProxyMeterProvider", "NoOpMeterProvider"}
@@ -91,8 +90,8 @@ class OtelPlugin:
     @hookimpl
     def llm_core_on_call_start(self, call: Call) -> None:
         """Open the call's span with what the request says."""
-        if call.operation not in _TRACED:
-            return
+        if call.operation not in _TRACED or not self.observes("llm_core_on_call_start"):
+            return  # (the core calls every implementation when any observer is live)
         tracer, _, trace, at = self._parts()
         operation = at.OPERATIONS[call.operation]
         attrs = at.call_attributes(call, operation)
@@ -101,19 +100,20 @@ class OtelPlugin:
         )
         if call.operation == "chat" and capture_enabled(self.capture_content):
             span.set_attribute(at.INPUT_MESSAGES, input_messages(call.request.messages))
-        call.state[_KEY] = _Traced(span, attrs)
+        call.state[self] = _Traced(span, attrs)
 
     @hookimpl
     def llm_core_on_request(
         self, call: Call, provider: str, model: str | None, request: Request, attempt: int
     ) -> None:
         """Open a child span for this attempt at ``provider``."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is None:
             return
         tracer, _, trace, at = self._otel
         _end_attempt(traced)
-        attrs = {at.PROVIDER: provider, at.ATTEMPT: attempt, at.LINK: call.link}
+        attrs = {at.OPERATION: traced.attrs[at.OPERATION], at.PROVIDER: provider}
+        attrs[at.ATTEMPT], attrs[at.LINK] = attempt, call.link
         if model:
             attrs[at.REQUEST_MODEL] = model
         traced.attempt = tracer.start_span(
@@ -126,7 +126,7 @@ class OtelPlugin:
     @hookimpl
     def llm_core_on_response(self, call: Call, response: Response) -> None:
         """End the attempt's span with what the provider answered."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is not None and traced.attempt is not None:
             traced.attempt.set_attributes(self._otel[3].response_attributes(response))
             _end_attempt(traced)
@@ -134,7 +134,7 @@ class OtelPlugin:
     @hookimpl
     def llm_core_on_error(self, call: Call, error: BaseException) -> None:
         """End the attempt's span as failed, with ``error.type``."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is not None and traced.attempt is not None:
             _fail(self._otel, traced.attempt, error)
             _end_attempt(traced)
@@ -144,7 +144,7 @@ class OtelPlugin:
         self, call: Call, attempt: int, error: BaseException, wait: float
     ) -> None:
         """An event on the call span: the retry layer waits ``wait`` seconds."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is not None:
             at = self._otel[3]
             traced.span.add_event(
@@ -157,7 +157,7 @@ class OtelPlugin:
         self, call: Call, failed: str, error: BaseException, next_provider: str
     ) -> None:
         """An event on the call span: the chain moves from ``failed`` to ``next_provider``."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is not None:
             at = self._otel[3]
             attrs = {at.FALLBACK_FROM: failed, at.FALLBACK_TO: next_provider}
@@ -168,7 +168,7 @@ class OtelPlugin:
     @hookimpl
     def llm_core_on_cache_hit(self, call: Call, kind: str) -> None:
         """An event on the call span: a cache answered (no provider was asked)."""
-        traced = call.state.get(_KEY)
+        traced = call.state.get(self)
         if traced is not None:
             at = self._otel[3]
             traced.span.add_event("llm_core.cache_hit", {at.CACHE_KIND: kind})
@@ -179,7 +179,7 @@ class OtelPlugin:
         self, call: Call, response: Response | Embeddings | None, error: BaseException | None
     ) -> None:
         """End the call's span and record its duration, tokens and time to first chunk."""
-        traced = call.state.pop(_KEY, None)
+        traced = call.state.pop(self, None)
         if traced is None:
             return
         ended = time.perf_counter()
