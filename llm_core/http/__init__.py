@@ -11,7 +11,7 @@
 Stable within a minor version of llm-core (``specs/plugin-guide.md``).
 """
 
-from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter, shells_for
+from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter
 from llm_core.http.errors import (
     error_for_status,
     error_message,
@@ -21,6 +21,7 @@ from llm_core.http.errors import (
     translate_transport_error,
 )
 from llm_core.http.protocol import HTTPProtocol
+from llm_core.http.shells import shells_for
 from llm_core.http.streaming import (
     StreamParser,
     StreamSpec,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from functools import cache
 from typing import Any
 
 import httpx2
@@ -21,12 +20,11 @@ from llm_core.adapter import Adapter, AsyncAdapter
 from llm_core.config import ProviderConfig
 from llm_core.flow import arun, run
 from llm_core.http.client import HTTPClient
-from llm_core.http.protocol import HTTPProtocol
 from llm_core.http.streaming import StreamSpec, aiter_ndjson, iter_ndjson
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["AsyncHTTPAdapter", "HTTPAdapter", "shells_for"]
+__all__ = ["AsyncHTTPAdapter", "HTTPAdapter"]
 
 
 class HTTPAdapter(HTTPClient, Adapter):
@@ -78,7 +76,8 @@ class HTTPAdapter(HTTPClient, Adapter):
             with self.http.stream(method, path, json=body, timeout=self.timeout_for(deadline)) as r:
                 return r, self._read(r, model)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path)) from None
+            error = self.transport_error(exc, model, self.url_of(path))
+        raise error  # raised outside the except: no raw transport error in __context__
 
     def _read(self, r: httpx2.Response, model: str | None) -> bytes:
         if self._fits(r):
@@ -100,8 +99,10 @@ class HTTPAdapter(HTTPClient, Adapter):
                 if r.status_code >= 400:
                     raise self._error_of(r, self._read(r, spec.model), spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path))
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     def iter_spec(self, flow: Any) -> Iterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
@@ -114,9 +115,11 @@ class HTTPAdapter(HTTPClient, Adapter):
                     if item is not None:
                         yield item
                     self.check_deadline(spec)
+                error = None
             except httpx2.HTTPError as exc:
-                text = spec.parser.text
-                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+                error = self.transport_error(exc, spec.model, str(r.url), spec.parser.text)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -182,7 +185,8 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             async with self.http.stream(method, path, json=body, timeout=timeout) as r:
                 return r, await self._read(r, model)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path)) from None
+            error = self.transport_error(exc, model, self.url_of(path))
+        raise error  # raised outside the except: no raw transport error in __context__
 
     async def _read(self, r: httpx2.Response, model: str | None) -> bytes:
         if self._fits(r):
@@ -206,8 +210,10 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
                 if r.status_code >= 400:
                     raise self._error_of(r, await self._read(r, spec.model), spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path))
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     async def iter_spec(self, flow: Any) -> AsyncIterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
@@ -220,9 +226,11 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
                     if item is not None:
                         yield item
                     self.check_deadline(spec)
+                error = None
             except httpx2.HTTPError as exc:
-                text = spec.parser.text
-                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+                error = self.transport_error(exc, spec.model, str(r.url), spec.parser.text)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -234,13 +242,3 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             if each is not None:
                 each(last)
         return last
-
-
-@cache
-def shells_for(protocol: type[HTTPProtocol]) -> tuple[type[HTTPAdapter], type[AsyncHTTPAdapter]]:
-    """The sync and async adapter classes of ``protocol`` (made once, named after it)."""
-    name = protocol.__name__.removesuffix("Protocol") + "Adapter"
-    doc = f"The adapter of :class:`{protocol.__module__}.{protocol.__qualname__}`."
-    attrs = {"__module__": protocol.__module__, "__doc__": doc}
-    sync = type(name, (protocol, HTTPAdapter), dict(attrs))
-    return sync, type("Async" + name, (protocol, AsyncHTTPAdapter), dict(attrs))
