@@ -81,8 +81,7 @@ class HTTPAdapter(HTTPClient, Adapter):
             raise self.transport_error(exc, model, self.url_of(path)) from None
 
     def _read(self, r: httpx2.Response, model: str | None) -> bytes:
-        if self._fits(r):
-            return r.read()
+        # Count decoded bytes (after gzip/deflate/br): Content-Length is the compressed size.
         chunks, size = [], 0
         for chunk in r.iter_bytes():
             size += len(chunk)
@@ -185,8 +184,7 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             raise self.transport_error(exc, model, self.url_of(path)) from None
 
     async def _read(self, r: httpx2.Response, model: str | None) -> bytes:
-        if self._fits(r):
-            return await r.aread()
+        # Count decoded bytes (after gzip/deflate/br): Content-Length is the compressed size.
         chunks, size = [], 0
         async for chunk in r.aiter_bytes():
             size += len(chunk)

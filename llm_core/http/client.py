@@ -72,10 +72,6 @@ class HTTPClient(HTTPProtocol):
             raise self._error_of(r, body, None)
         return body.decode("utf-8", "replace")[:200]
 
-    def _fits(self, r: httpx2.Response) -> bool:
-        length = r.headers.get("content-length")
-        return length is not None and length.isdigit() and int(length) <= self.max_response_bytes
-
     def check_deadline(self, spec: StreamSpec) -> None:
         """Raise the deadline error once a stream's deadline has passed."""
         if spec.deadline is not None and time.monotonic() > spec.deadline:
