@@ -42,7 +42,7 @@ class Call:
     started: float = field(default_factory=time.perf_counter)
     first_token: float | None = None
     state: dict[str, Any] = field(default_factory=dict)
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=_ids.__next__)
 
     @property
     def time_left(self) -> float | None:

@@ -74,10 +74,10 @@ class LayerAdapter(Layer):
     def _relay(flow: Flow[Opened]) -> Iterator[StreamEvent]:
         opened = run(flow)
         try:
-            event = opened.first
-            while event is not None:
-                yield opened.relayed(event)
-                event = next(opened.events, None)
+            event, events, note = opened.first, opened.events, opened.parts.append
+            while event is not None:  # hot: per event only a text note, the rest at the end
+                yield opened.relayed(event) if event.done else note(event.text) or event
+                event = next(events, None)
         except BaseException as exc:
             raise opened.stopped(exc)  # noqa: B904 - the cause is set where it changes
         finally:
@@ -136,10 +136,10 @@ class AsyncLayerAdapter(Layer):
     async def _relay(flow: Flow[Opened]) -> AsyncIterator[StreamEvent]:
         opened = await arun(flow)
         try:
-            event = opened.first
-            while event is not None:
-                yield opened.relayed(event)
-                event = await anext(opened.events, None)
+            event, events, note = opened.first, opened.events, opened.parts.append
+            while event is not None:  # hot: per event only a text note, the rest at the end
+                yield opened.relayed(event) if event.done else note(event.text) or event
+                event = await anext(events, None)
         except BaseException as exc:
             raise opened.stopped(exc)  # noqa: B904 - the cause is set where it changes
         finally:

@@ -138,7 +138,8 @@ class Fallback(Layer):
         run = FallbackRun(self, call)
         for i in range(len(self.labels)):
             try:
-                response = yield self.generate_of(self.link(i), self._request(request, i), call)
+                link, link_request = self.link(i), self._request(request, i)
+                response = yield from self.generate_of(link, link_request, call)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue

@@ -91,14 +91,14 @@ class Cache(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         key = self._key(request)
         if key is None:
-            return (yield self.inner_generate(request, call))
+            return (yield from self.inner_generate(request, call))
         started = time.perf_counter()
 
         def fetch() -> Flow[Response]:
             hit = self._hit(key, request, started, call)
             if hit is not None:
                 return hit
-            response = yield self.inner_generate(request, call)
+            response = yield from self.inner_generate(request, call)
             self._keep(key, response)
             return response
 
@@ -132,7 +132,7 @@ class Cache(Layer):
             if found is not None:
                 return found
             generation = self.models.generation
-            models = yield self.inner_list_models(call)
+            models = yield from self.inner_list_models(call)
             self.models.put(models, generation)
             return models
 

@@ -109,12 +109,12 @@ class Retry(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         call.attempt = 1
         try:  # the first attempt inline: the hot path
-            return self._done((yield self.inner_generate(request, call)), None)
+            return self._done((yield from self.inner_generate(request, call)), None)
         except LLMError as exc:
             failed = exc
 
         def attempt() -> Flow[Response]:
-            return (yield self.inner_generate(request, call))
+            return (yield from self.inner_generate(request, call))
 
         model = self.inner.model_for(request)
         return self._done(*(yield from self._again(attempt, call, model, failed)))
@@ -135,12 +135,12 @@ class Retry(Layer):
 
     def list_models_flow(self, call: Call) -> Flow[list[ModelInfo]]:
         try:
-            return (yield self.inner_list_models(call))
+            return (yield from self.inner_list_models(call))
         except LLMError as exc:
             failed = exc
 
         def attempt() -> Flow[list[ModelInfo]]:
-            return (yield self.inner_list_models(call))
+            return (yield from self.inner_list_models(call))
 
         return (yield from self._again(attempt, call, None, failed))[0]
 
