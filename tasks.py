@@ -101,6 +101,7 @@ BENCHES = {
     "resilience": "bench/resilience.py",
     "ollama": "bench/ollama.py",
     "lmstudio": "bench/lmstudio.py",
+    "embeddings": "bench/embeddings.py",
     "mlx": "bench/mlx_provider.py",
 }
 

@@ -22,15 +22,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.call import Call
     from llm_core.client import AsyncClient, Client
     from llm_core.config import ProviderConfig, Settings, load_settings
+    from llm_core.embeddings import Embeddings, EmbedRequest
     from llm_core.errors import (
         AuthenticationError,
         ConfigurationError,
         ConnectionError,
+        ContextLengthError,
+        EmbeddingMismatchError,
         FallbackExhaustedError,
         GenerationError,
         InvalidResponseError,
         LLMError,
         ModelNotFoundError,
+        NotSupportedError,
         ProviderError,
         RateLimitError,
         ServerError,
@@ -84,6 +88,11 @@ _LAZY = {
     "hookimpl": "llm_core.hookspecs",
     "list_plugins": "llm_core.plugins",
     "load_settings": "llm_core.config",
+    "EmbedRequest": "llm_core.embeddings",
+    "Embeddings": "llm_core.embeddings",
+    "ContextLengthError": "llm_core.errors",
+    "EmbeddingMismatchError": "llm_core.errors",
+    "NotSupportedError": "llm_core.errors",
 }
 
 __version__ = "0.1.0"
@@ -97,6 +106,10 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbedRequest",
+    "EmbeddingMismatchError",
+    "Embeddings",
     "FallbackExhaustedError",
     "GenerationError",
     "Health",
@@ -107,6 +120,7 @@ __all__ = [
     "Message",
     "ModelInfo",
     "ModelNotFoundError",
+    "NotSupportedError",
     "ProviderConfig",
     "ProviderError",
     "RateLimitError",

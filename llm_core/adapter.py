@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from llm_core.config import ProviderConfig
-from llm_core.errors import ConfigurationError, ValidationError
+from llm_core.errors import ConfigurationError, NotSupportedError, ValidationError
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
@@ -89,6 +89,19 @@ class AdapterBase:
             raise error(message, provider=self.provider, hint=f"Valid options: {valid}.") from None
         return parsed.model_dump(exclude_unset=True)
 
+    #: Why this provider has no embeddings, and what to use instead (None: the generic hint).
+    embed_hint: ClassVar[str | None] = None
+
+    def embed_unsupported(self, model: str | None = None) -> NotSupportedError:
+        """The error of an adapter that has no ``embed`` (the contract's default)."""
+        return NotSupportedError(
+            f"provider {self.provider!r} does not support embeddings",
+            provider=self.provider,
+            model=model,
+            hint=self.embed_hint
+            or "Use a provider that embeds (ollama, openai, lmstudio): llm-core providers.",
+        )
+
 
 class Adapter(AdapterBase, ABC):
     """A synchronous provider adapter."""
@@ -108,6 +121,10 @@ class Adapter(AdapterBase, ABC):
     @abstractmethod
     def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
+
+    def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """Embed ``request.texts`` (an EmbedRequest) into Embeddings; default: not supported."""
+        raise self.embed_unsupported(request.model or self.config.model)
 
     def close(self) -> None:
         """Release connections and other resources."""
@@ -139,6 +156,10 @@ class AsyncAdapter(AdapterBase, ABC):
     @abstractmethod
     async def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
+
+    async def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """Embed ``request.texts`` (an EmbedRequest) into Embeddings; default: not supported."""
+        raise self.embed_unsupported(request.model or self.config.model)
 
     async def aclose(self) -> None:
         """Release connections and other resources."""

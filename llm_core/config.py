@@ -65,6 +65,7 @@ class CacheSettings(BaseModel):
     response_ttl: float = Field(600.0, gt=0)
     max_entries: int = Field(1024, ge=1)
     force: bool = False
+    embeddings: bool = False
 
 
 class CooldownSettings(BaseModel):

@@ -14,7 +14,12 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
     │   ├── ServerError               5xx or a busy server: usually transient
     │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
-    │   └── GenerationError           generation failed or broke off; carries partial_text
+    │   ├── GenerationError           generation failed or broke off; carries partial_text
+    │   ├── NotSupportedError         the provider or model cannot do this (embeddings on a
+    │   │                             completion-only model, an adapter without ``embed``)
+    │   ├── ContextLengthError        an input exceeds the model's context (truncate=False)
+    │   └── EmbeddingMismatchError    vectors from different models or sizes in one job, or a
+    │                                 fallback link on another embedding model
     └── FallbackExhaustedError        every provider of a fallback chain failed; lists each
 
 Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
@@ -32,11 +37,14 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbeddingMismatchError",
     "FallbackExhaustedError",
     "GenerationError",
     "InvalidResponseError",
     "LLMError",
     "ModelNotFoundError",
+    "NotSupportedError",
     "ProviderError",
     "RateLimitError",
     "ServerError",
@@ -163,3 +171,16 @@ class FallbackExhaustedError(LLMError):
         )
         kwargs.setdefault("hint", "Start one of these providers, or fix the first error listed.")
         super().__init__(f"all {len(self.failures)} providers failed:\n{lines}", **kwargs)
+
+
+class NotSupportedError(ProviderError):
+    """The provider, adapter or model cannot do this operation; another model or provider can."""
+
+
+class ContextLengthError(ProviderError):
+    """An input is longer than the model's context; shorten it or let the server truncate."""
+
+
+class EmbeddingMismatchError(ProviderError):
+    """Vectors of one embedding job would come from different vector spaces (another model or
+    another size); llm-core never mixes them silently."""

@@ -188,7 +188,7 @@ def llm_core_on_cache_hit(call: Call, provider: str, model: str | None, kind: st
     :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested (None for model lists).
-    :param kind: ``"response"`` or ``"models"``.
+    :param kind: ``"response"``, ``"models"`` or ``"embedding"``.
     """
 
 

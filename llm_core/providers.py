@@ -165,6 +165,7 @@ class BuiltinPlugin:
             async_adapter="llm_core.openai.provider:AsyncOpenAIAdapter",
             description="Any OpenAI-compatible server (llama.cpp, vLLM, LM Studio, mlx servers)",
             default_base_url="http://127.0.0.1:8080/v1",
+            embeddings="/v1/embeddings (llama.cpp with --embeddings, vLLM, LM Studio, Ollama)",
         )
 
     @hookimpl(trylast=True)

@@ -41,6 +41,7 @@ def providers(args: argparse.Namespace) -> int:
                 "plugin": s.plugin,
                 "description": s.description,
                 "default_base_url": s.default_base_url,
+                "embeddings": s.extra.get("embeddings"),
             }
             for s in specs.values()
         ]
@@ -59,6 +60,9 @@ def providers(args: argparse.Namespace) -> int:
             ]
         )
     print_table(["PROVIDER", "DISTRIBUTION", "VERSION", "DESCRIPTION"], rows)
+    print("\nEMBEDDINGS")
+    for spec in sorted(specs.values(), key=lambda s: s.name):
+        print(f"  {spec.name}: {spec.extra.get('embeddings') or 'not declared'}")
     print("\nPLUGINS")
     for info in plugins:
         state = f"BROKEN: {info.error}" if info.broken else ", ".join(info.hooks)

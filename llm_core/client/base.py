@@ -21,7 +21,7 @@ from llm_core.messages import Message, coerce_messages
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response
 
-__all__ = ["DOC_ARGS", "ClientBase", "Prompt"]
+__all__ = ["DOC_ARGS", "EMBED_DOC", "ClientBase", "Prompt"]
 
 Prompt = str | Message | dict | Sequence[Any]
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)} - {"messages"}
@@ -152,6 +152,11 @@ class ClientBase:
         call = self._call("models")
         return (yield from self._observed(call, lambda: self._adapter.list_models(call)))
 
+    def _embed(self, texts: Any, fields: dict[str, Any]) -> Flow[Any]:
+        from llm_core.embeddings.plan import job_flow
+
+        return (yield from job_flow(self, texts, fields))
+
     def _health_check(self) -> Flow[Health]:
         call = self._call("health")
         return (yield from self._observed(call, self._adapter.health_check))
@@ -164,4 +169,16 @@ DOC_ARGS = """
         :param temperature, max_tokens, top_p, stop, seed: sampling settings.
         :param response_format: a JSON schema the answer must follow.
         :param options: provider-specific options (validated by the provider).
+"""
+
+EMBED_DOC = """
+        :param texts: one string, or a list of strings (one vector each, in order).
+        :param model: the embedding model (default: the configured one).
+        :param dimensions: shorter vectors, where the model and server support it.
+        :param truncate: let the server cut an over-long input (False: ContextLengthError).
+        :param keep_alive: Ollama's keep_alive for the model.
+        :param batch_size: inputs per request (default 64).
+        :param concurrency: batches in flight at once (AsyncClient only; default 4).
+        :param progress: ``progress(done, total)`` after each batch.
+        :returns: :class:`~llm_core.Embeddings` (``specs/embeddings.md``).
 """

@@ -11,6 +11,8 @@ What a protocol writes:
 - ``stream_flow(request, deadline)``: a :class:`~llm_core.http.StreamSpec` (or a flow ending in
   one, when requests must come first); ``self.sse(...)`` / ``self.ndjson(...)`` build it.
 - ``list_models_flow()``: the models.
+- optionally ``embed_flow(request, deadline)``: an EmbedRequest to Embeddings (default: a
+  NotSupportedError);
 - optionally ``generate_flow`` (default: run the stream to its end), ``health_check_flow``
   (default: list the models and report how many), ``status_error`` (its error bodies), and
   extras: a flow ``show_flow(model)`` becomes ``adapter.show(model)`` on both adapters, and
@@ -158,6 +160,15 @@ class HTTPProtocol(AdapterBase):
     def list_models_flow(self) -> Flow[list[ModelInfo]]:  # pragma: no cover
         """The models this provider can serve (every protocol writes this)."""
         raise NotImplementedError(f"{type(self).__name__} must define list_models_flow")
+
+    def embed_flow(self, request: Any, deadline: float | None) -> Flow[Any]:
+        """Embed an EmbedRequest into Embeddings (default: the provider does not embed)."""
+        raise self.embed_unsupported(request.model or self.config.model)
+        yield  # pragma: no cover - makes this a flow
+
+    def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """The adapter's ``embed``: ``embed_flow`` run by the shell (awaitable on async)."""
+        return self.drive(self.embed_flow(request, deadline))  # type: ignore[attr-defined]
 
     def generate_flow(self, request: Request, deadline: float | None) -> Flow[Response]:
         """Generate by running the stream to its end (override when there is a cheaper way)."""

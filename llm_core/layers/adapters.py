@@ -35,6 +35,10 @@ class LayerAdapter(Layer):
         """Generate a complete answer."""
         return run(self.generate_flow(request, _call(call, request, "chat")))
 
+    def embed(self, request: Any, call: Call | None = None) -> Any:
+        """Embed one batch (an EmbedRequest) into Embeddings."""
+        return run(self.embed_flow(request, _call(call, request, "embed")))
+
     def stream(self, request: Request, call: Call | None = None) -> Iterator[StreamEvent]:
         """Stream the answer: the one relay of the whole stack of layers."""
         return self._relay(self.stream_flow(request, _call(call, request, "chat")))
@@ -94,6 +98,10 @@ class AsyncLayerAdapter(Layer):
     async def generate(self, request: Request, call: Call | None = None) -> Response:
         """Generate a complete answer."""
         return await arun(self.generate_flow(request, _call(call, request, "chat")))
+
+    async def embed(self, request: Any, call: Call | None = None) -> Any:
+        """Embed one batch (an EmbedRequest) into Embeddings."""
+        return await arun(self.embed_flow(request, _call(call, request, "embed")))
 
     def stream(self, request: Request, call: Call | None = None) -> AsyncIterator[StreamEvent]:
         """Stream the answer: the one relay of the whole stack of layers."""

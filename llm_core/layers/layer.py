@@ -25,6 +25,11 @@ class Layer:
         """Generate (default: ask the inner adapter)."""
         return (yield from self.inner_generate(request, call))
 
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        """Embed one batch (an EmbedRequest) into Embeddings (default: the one-shot logic of
+        ``generate_flow``, whose ``inner_generate`` sends an EmbedRequest to ``embed``)."""
+        return (yield from self.generate_flow(request, call))
+
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
         """Open a stream up to its first event (default: open the inner one)."""
         return (yield from self.open_inner(request, call))
@@ -52,7 +57,14 @@ class Layer:
     def generate_of(adapter: Any, request: Request, call: Call) -> Flow[Response]:
         """``adapter``'s generate as a flow: an inner layer's own flow, run inline by the caller's
         ``yield from`` (one driver for the whole stack, no frame added per layer); a bare adapter
-        gets only the deadline."""
+        gets only the deadline.
+
+        A one-shot call of another kind goes to its own flow or method: an embedding batch (its
+        request has ``operation = "embed"``) to ``embed_flow`` / ``embed``."""
+        if getattr(request, "operation", "generate") == "embed":
+            if isinstance(adapter, Layer):
+                return adapter.embed_flow(request, call)
+            return _answer(adapter.embed, request, call.deadline)
         if isinstance(adapter, Layer):
             return adapter.generate_flow(request, call)
         return _answer(adapter.generate, request, call.deadline)

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from llm_core.adapter import ProviderOptions
+from llm_core.embeddings import wire
+from llm_core.errors import LLMError
 from llm_core.flow import Flow
 from llm_core.http import AsyncHTTPAdapter, HTTPAdapter, HTTPProtocol, StreamSpec
 from llm_core.openai.stream import ChatStream
@@ -45,6 +47,7 @@ class OpenAIProtocol(HTTPProtocol):
     options_model = OpenAIOptions
     chat_path: ClassVar[str] = "/chat/completions"
     models_path: ClassVar[str] = "/models"
+    embeddings_path: ClassVar[str] = "/embeddings"
     down_hint = "Is the OpenAI-compatible server running? Check base_url (it usually ends in /v1)."
 
     def base_url(self) -> str:
@@ -89,6 +92,18 @@ class OpenAIProtocol(HTTPProtocol):
         body = self.build_body(request, self.options_for(request), stream=True)
         parser = self.new_stream(model, time.perf_counter())
         return self.sse(self.chat_path, body, parser, model=model, deadline=deadline)
+
+    def embed_flow(self, request: Any, deadline: float | None) -> Flow[Any]:
+        """``POST /embeddings`` for an EmbedRequest (see :mod:`llm_core.embeddings.wire`)."""
+        model = request.model or self.config.model
+        body = wire.openai_body(request, model)
+        try:
+            data = yield self.request_json(
+                "POST", self.embeddings_path, body=body, model=model, deadline=deadline
+            )
+            return wire.parse_openai(self.check_payload(data, model), request, self.provider, model)
+        except LLMError as exc:
+            raise wire.embed_error(exc, request) from None
 
     def list_models_flow(self) -> Flow[list[ModelInfo]]:
         """``GET /models``."""

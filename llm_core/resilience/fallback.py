@@ -12,6 +12,8 @@ retries are exhausted. Without fallbacks it adds nothing.
 - A link with its own ``model`` runs the request on that model; a link without one keeps the
   request's model.
 - Streams fall back only before their first event has reached the caller.
+- Embeddings fall back only to a link on the same model as the primary; another is skipped as
+  failed with :class:`~llm_core.errors.EmbeddingMismatchError` (vectors are never mixed).
 - ``Response.fallbacks`` lists the links that failed before one answered; ``Response.attempts``
   every attempt at every link. FallbackExhaustedError lists each link with its error.
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 from llm_core import errors as e
 from llm_core.call import Call
+from llm_core.embeddings.plan import same_space
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened, broke_off
 from llm_core.request import Request
@@ -132,7 +135,11 @@ class Fallback(Layer):
 
     def _request(self, request: Request, index: int) -> Request:
         model = self.models[index]
-        return request if model is None or model == request.model else request.with_model(model)
+        linked = request if model is None or model == request.model else request.with_model(model)
+        if index and getattr(request, "operation", None) == "embed":  # never another vector space
+            primary = self.inner.model_for(request)
+            same_space(primary, self.link(index).model_for(linked), self.labels[index])
+        return linked
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         run = FallbackRun(self, call)

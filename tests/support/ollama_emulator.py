@@ -10,6 +10,7 @@ Ollama's texts and statuses; plain-text ``404 page not found`` / ``405 method no
 answers echo the name as sent. ``stream_error_after = N`` ends chat streams with an error line
 after N pieces (500 when not streamed); ``words = N`` answers ``w0 w1 ...``. Faults
 (``server.faults``, tests/support/faults.py) apply to every route before routing.
+``/api/embed`` lives in ``ollama_embed``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, dumps
+from .ollama_embed import embed
 from .ollama_models import (
     bad_base64_offset,
     default_models,
@@ -66,7 +68,7 @@ class OllamaEmulator(HTTPServer):
             ("GET", "/api/version", lambda r: Reply(body={"version": VERSION}, content_type=JSON)),
             ("GET", "/api/tags", self.tags), ("GET", "/api/ps", self.ps),
             ("POST", "/api/show", self.show), ("POST", "/api/chat", self.chat),
-            ("POST", "/api/pull", self.pull),
+            ("POST", "/api/pull", self.pull), ("POST", "/api/embed", lambda r: embed(self, r)),
         ):  # fmt: skip
             self.route(method, path)(handler)
 

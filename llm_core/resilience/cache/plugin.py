@@ -13,6 +13,10 @@ API key. Only deterministic requests (temperature 0 or a seed) are cached unless
 request and is marked ``Response.cached``; identical requests in flight at once share one call
 (the others are marked cached too). A stream that hits replays the cached answer as one text
 event and the final event; a stream that misses is stored once it finished.
+
+Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
+provider, model, dimensions and text (:mod:`llm_core.embeddings.cache`); only the misses of a
+batch are sent.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from llm_core.call import Call
+from llm_core.embeddings.cache import cached_flow
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
@@ -60,6 +65,7 @@ class Cache(Layer):
         self.key_config, self.observer = config, observer
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
         self.models = ModelCache(settings.cache.models_ttl)
+        self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
 
     def invalidate_models(self) -> None:
         """Forget the cached model list; the next ``list_models`` fetches it again."""
@@ -68,7 +74,7 @@ class Cache(Layer):
     # ------------------------------------------------------------------ responses
 
     def _key(self, request: Request) -> str | None:
-        if self.store is None or not (self.force or request.is_deterministic):
+        if not self.responses or self.store is None or not (self.force or request.is_deterministic):
             return None
         return response_key(self.key_config, self.inner.model_for(request), request)
 
@@ -118,6 +124,11 @@ class Cache(Layer):
         opened = yield from self.open_inner(request, call)
         opened.watch(done=lambda response: self._keep(key, response))
         return opened
+
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        if self.store is None or not self.embeddings:
+            return (yield from self.inner_generate(request, call))
+        return (yield from cached_flow(self, request, call))
 
     # ------------------------------------------------------------------ model lists
 
@@ -186,8 +197,10 @@ class CachePlugin:
         """Wrap the whole chain (primary only) in the caches."""
         adapter = yield
         cache = settings.cache
-        if adapter is None or role != "primary" or not (cache.responses or cache.models_ttl):
+        wanted = cache.responses or cache.models_ttl or cache.embeddings
+        if adapter is None or role != "primary" or not wanted:
             return adapter
-        store = self.store_hook(settings=settings) if cache.responses else None
+        stored = cache.responses or cache.embeddings
+        store = self.store_hook(settings=settings) if stored else None
         cls = AsyncCachingAdapter if is_async else CachingAdapter
         return cls(adapter, config, settings, store, self.observer)
