@@ -20,6 +20,7 @@ __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
+    "Limits",
     "ProviderConfig",
     "RetrySettings",
     "Settings",
@@ -41,6 +42,16 @@ class Timeouts(BaseModel):
     write: float = Field(60.0, gt=0)
     pool: float = Field(60.0, gt=0)
     total: float | None = Field(None, gt=0)
+
+
+class Limits(BaseModel):
+    """Caps on what one answer may make the client hold (decoded bytes, after gzip): the whole
+    answer (a JSON body, or a stream's body) and one line of a stream (SSE or NDJSON). Over a
+    cap the call fails with ``InvalidResponseError`` (``specs/resilience.md``)."""
+
+    model_config = _STRICT
+    max_response_bytes: int = Field(32 * 1024 * 1024, ge=256)
+    max_line_bytes: int = Field(1024 * 1024, ge=256)
 
 
 class RetrySettings(BaseModel):
@@ -87,6 +98,7 @@ class ProviderConfig(BaseModel):
     api_key: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("provider")
     @classmethod
@@ -145,6 +157,7 @@ class Settings(ProviderConfig, BaseSettings):
             api_key=self.api_key,
             timeouts=self.timeouts,
             options=self.options,
+            limits=self.limits,
         )
 
 

@@ -70,8 +70,8 @@ class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never clos
 class Stubborn(OpenAIAdapter):  # ignores the call's deadline (timeouts.total)
     provider = "stubborn"
 
-    def timeout_for(self, deadline):
-        return httpx2.USE_CLIENT_DEFAULT
+    def _send(self, method, path, body, model, deadline):
+        return super()._send(method, path, body, model, None)
 
 
 class Vague(OpenAIAdapter):  # loses the error type
