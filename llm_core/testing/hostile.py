@@ -4,7 +4,7 @@ an adapter keeps its total deadline and its byte limits.
 Behaviours (``HostileServer(kind, ...)``):
 
 - ``"drip"``: one byte every ``interval`` seconds, forever (``length`` sets a Content-Length the
-  body never reaches, as a slow JSON answer would).
+  body never reaches, as a slow JSON answer would; ``drip_head`` drips the headers too).
 - ``"endless"``: ``pattern`` (e.g. ``b"\\n"`` blank lines, ``b" "`` spaces with no newline)
   ``repeat`` times per write, one write every ``interval`` seconds, forever.
 - ``"big"``: ``prefix`` then ``size`` bytes of ``pattern`` then a newline, then the end.
@@ -45,11 +45,13 @@ class HostileServer:
         prefix: bytes = b"",
         length: int | None = None,
         content_type: str = "application/json",
+        drip_head: bool = False,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         self.kind, self.pattern, self.interval, self.repeat = kind, pattern, interval, repeat
         self.size, self.prefix, self.length, self.content_type = size, prefix, length, content_type
+        self.drip_head = drip_head
         self.requests = 0
         self._body = self._make_body() if kind in ("big", "gzip") else b""
         self._stop = threading.Event()
@@ -114,7 +116,14 @@ class HostileServer:
             conn.settimeout(5)
             self._read_request(conn)
             self.requests += 1
-            conn.sendall(self._head())
+            head = self._head()
+            if self.drip_head:
+                for i in range(len(head)):
+                    if self._stop.wait(self.interval):
+                        return
+                    conn.sendall(head[i : i + 1])
+            else:
+                conn.sendall(head)
             if self.kind == "gzip":
                 conn.sendall(self._body)
                 return

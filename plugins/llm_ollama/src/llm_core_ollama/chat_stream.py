@@ -50,6 +50,7 @@ class ChatStream(StreamText):
         if data.get("done"):
             usage_from(data)  # a wrong count or reason fails on this line, not at the end
             text_of(data.get("done_reason"), "done_reason")
+            text_of(data.get("model"), "model")
             self.final = data
         if not data.get("message"):
             return None
@@ -64,7 +65,7 @@ class ChatStream(StreamText):
         if data is None:
             raise self.broken("the stream ended before its done line")
         return self.done(
-            model=data.get("model") if type(data.get("model")) is str else self.model,
+            model=data.get("model") or self.model,
             finish_reason=data.get("done_reason"),
             usage=usage_from(data),
             tool_calls=self.tool_calls,
