@@ -64,28 +64,32 @@ class Framer(Budget):
         self.take(chunk)
         if self.rest:
             chunk = self.rest + chunk
-        *lines, self.rest = chunk.split(b"\n")
-        if len(chunk) > self.max_line and max(map(len, [self.rest, *lines])) > self.max_line:
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            self.rest = chunk
+            if len(chunk) > self.max_line:
+                raise self.too_large("line", self.max_line)
+            return []
+        head, self.rest = chunk[:end], chunk[end + 1 :]
+        if len(self.rest) > self.max_line or (
+            len(head) > self.max_line and max(map(len, head.split(b"\n"))) > self.max_line
+        ):
             raise self.too_large("line", self.max_line)
+        lines = self._split(head)
         if len(lines) > 64:  # a flood of blank lines: drop them at C speed (no parser wants them)
             lines = [*filter(None, lines)]
-        return self._out(lines) if self.sse else lines
+        return lines
 
     def end(self) -> list[Any]:
         """The last line, when the body did not end with a line break."""
         rest, self.rest = self.rest, b""
-        if not rest.strip():
-            return []
-        return self._out([rest]) if self.sse else [rest]
+        return self._split(rest) if rest.strip() else []
 
-    @staticmethod
-    def _out(lines: list[bytes]) -> list[str]:
-        out = []
-        for line in lines:
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            if b"\r" in line:  # a lone CR ends an SSE line too
-                out.extend(part.decode("utf-8", "replace") for part in line.split(b"\r"))
-            else:
-                out.append(line.decode("utf-8", "replace"))
-        return out
+    def _split(self, head: bytes) -> list[Any]:
+        # Whole lines only, so no UTF-8 character is cut; one decode and one split, in C.
+        if not self.sse:
+            return head.split(b"\n")
+        text = head.decode("utf-8", "replace")
+        if "\r" in text:  # CRLF, or a lone CR, ends an SSE line too
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.split("\n")
