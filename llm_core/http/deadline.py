@@ -124,7 +124,7 @@ def install(client: Any) -> Any:
 
     httpx2 has no public setting for the backend of its default transport; the pools keep it
     as ``_network_backend`` (httpcore2's ``ConnectionPool``, ``HTTPProxy``, ``SOCKSProxy``).
-    tests/test_http_deadline.py fails if that ever changes.
+    tests/test_hostile_wire.py (its dripping-headers case) fails if that ever changes.
     """
     for transport in (client._transport, *client._mounts.values()):
         pool = getattr(transport, "_pool", None)
