@@ -109,14 +109,8 @@ class HTTPAdapter(HTTPClient, Adapter):
             framer = self.framer(r, spec)
             try:
                 for chunk in chunks(r.iter_bytes(), spec.deadline):
-                    for line in framer.feed(chunk):
-                        item = feed(line) if line else None
-                        if item is not None:
-                            yield item
-                for line in framer.end():
-                    item = feed(line)
-                    if item is not None:
-                        yield item
+                    yield from framer.items(chunk, feed)
+                yield from framer.items(None, feed)
             except httpx2.HTTPError as exc:
                 text, url = spec.parser.text, str(r.url)
                 raise self.transport_error(exc, spec.model, url, text, spec.deadline) from None
@@ -215,14 +209,10 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             framer = self.framer(r, spec)
             try:
                 async for chunk in achunks(r.aiter_bytes(), spec.deadline):
-                    for line in framer.feed(chunk):
-                        item = feed(line) if line else None
-                        if item is not None:
-                            yield item
-                for line in framer.end():
-                    item = feed(line)
-                    if item is not None:
+                    for item in framer.items(chunk, feed):
                         yield item
+                for item in framer.items(None, feed):
+                    yield item
             except httpx2.HTTPError as exc:
                 text, url = spec.parser.text, str(r.url)
                 raise self.transport_error(exc, spec.model, url, text, spec.deadline) from None

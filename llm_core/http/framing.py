@@ -80,6 +80,17 @@ class Framer(Budget):
             lines = [*filter(None, lines)]
         return lines
 
+    def items(self, chunk: bytes | None, feed: Callable[[Any], Any]) -> list[Any]:
+        """What ``feed`` (a stream parser's) makes of the lines ``chunk`` ends (None: the end
+        of the body); blank lines are not fed."""
+        out = []
+        for line in self.feed(chunk) if chunk is not None else self.end():
+            if line:
+                item = feed(line)
+                if item is not None:
+                    out.append(item)
+        return out
+
     def end(self) -> list[Any]:
         """The last line, when the body did not end with a line break."""
         rest, self.rest = self.rest, b""
