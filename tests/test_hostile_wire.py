@@ -171,3 +171,19 @@ def test_unicode_line_separators_inside_json_keep_the_stream(provider: str, mode
         events, _ = call(provider, hostile, mode)
     assert not isinstance(events, Exception), repr(events)
     assert events[-1].response.content == text
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_deadline_is_neither_retried_nor_fallen_back(mode: str) -> None:
+    with HostileServer("drip", interval=0.02) as hostile, HostileServer("drip") as other:
+        fallback = {"provider": "openai", "base_url": other.url + "/v1"}
+        error, took = call(
+            "openai",
+            hostile,
+            mode,
+            retry={"max_attempts": 3, "backoff_base": 0.0, "retry_read_timeouts": True},
+            fallbacks=[fallback],
+            **deadline_timeouts(),
+        )
+    assert_deadline(error, took)
+    assert (hostile.requests, other.requests) == (1, 0)
