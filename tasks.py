@@ -31,6 +31,7 @@ TEST_TOOLS = [
     "xllamacpp",
     "pillow",
     "tokenizers",
+    "hypothesis>=6",
     MLX,
 ]
 
@@ -69,13 +70,14 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    """The whole suite (core and plugins, real engines) with coverage of the core."""
+    """The whole suite (core and plugins, real engines) with coverage of the core and plugins."""
     pip_install(*editable(".", *PLUGINS), *TEST_TOOLS)
     # coverage starts before pytest: the contract kit's pytest11 entry point imports llm_core
     # while plugins load, before pytest-cov would start measuring.
     sh(python(), "-m", "coverage", "erase")
     sh(python(), "-m", "coverage", "run", "-m", "pytest", *args, env={"HF_HUB_OFFLINE": "1"})
-    sh(python(), "-m", "coverage", "report")
+    # fail_under (pyproject.toml) holds for the whole suite only, not for a filtered run.
+    sh(python(), "-m", "coverage", "report", *(["--fail-under=0"] if args else []))
 
 
 def installs(args: list[str]) -> None:
@@ -103,6 +105,7 @@ BENCHES = {
     "lmstudio": "bench/lmstudio.py",
     "embeddings": "bench/embeddings.py",
     "mlx": "bench/mlx_provider.py",
+    "structured": "bench/structured.py",
 }
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         ProviderError,
         RateLimitError,
         ServerError,
+        StructuredOutputError,
         TimeoutError,
         ValidationError,
     )
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.plugins import get_plugin_manager, list_plugins
     from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
+    from llm_core.structured.schema import Schema, to_schema
     from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
@@ -88,6 +90,9 @@ _LAZY = {
     "hookimpl": "llm_core.hookspecs",
     "list_plugins": "llm_core.plugins",
     "load_settings": "llm_core.config",
+    "Schema": "llm_core.structured.schema",
+    "StructuredOutputError": "llm_core.errors",
+    "to_schema": "llm_core.structured.schema",
     "EmbedRequest": "llm_core.embeddings",
     "Embeddings": "llm_core.embeddings",
     "ContextLengthError": "llm_core.errors",
@@ -126,10 +131,12 @@ __all__ = [
     "RateLimitError",
     "Request",
     "Response",
+    "Schema",
     "ServerError",
     "Settings",
     "Stream",
     "StreamEvent",
+    "StructuredOutputError",
     "TextPart",
     "TimeoutError",
     "ToolCall",
@@ -140,6 +147,7 @@ __all__ = [
     "hookimpl",
     "list_plugins",
     "load_settings",
+    "to_schema",
 ]
 
 

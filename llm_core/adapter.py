@@ -22,19 +22,22 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from llm_core.checks import check_json
 from llm_core.config import ProviderConfig
 from llm_core.errors import ConfigurationError, NotSupportedError, ValidationError
 from llm_core.request import Request
+from llm_core.structured.prompt import with_json_instruction
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions"]
+__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions", "with_json_instruction"]
 
 
 class ProviderOptions(BaseModel):
     """Base for a provider's options model: unknown names are errors, never silently dropped."""
 
     # Built on first validation, not at import: most requests carry no options.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # strict: num_ctx=True or "8" is a mistake to name, not a value to coerce.
+    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
 
 
 class AdapterBase:
@@ -76,6 +79,10 @@ class AdapterBase:
             )
         import pydantic
 
+        try:
+            check_json("options", options)
+        except ValidationError as exc:
+            raise error(exc.message, provider=self.provider, hint=exc.hint) from None
         try:
             parsed = self.options_model.model_validate(options)
         except pydantic.ValidationError as exc:

@@ -11,15 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from llm_core.errors import ConfigurationError, redact_url
+from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.errors import ConfigurationError, redact_url, remember_secret
 
 __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
+    "ImageSettings",
     "Limits",
     "ProviderConfig",
     "RetrySettings",
@@ -88,6 +90,18 @@ class CooldownSettings(BaseModel):
     cooldown: float = Field(30.0, ge=0)
 
 
+class ImageSettings(BaseModel):
+    """Remote image URLs: fetched by the client (asynchronously on AsyncClient) within the
+    call's deadline, at most ``max_bytes`` and ``max_redirects``; ``remote=False`` refuses them
+    (a server that passes user input on should)."""
+
+    model_config = _STRICT
+    remote: bool = True
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_redirects: int = Field(3, ge=0)
+    timeout: float = Field(10.0, gt=0)
+
+
 class ProviderConfig(BaseModel):
     """Where and how to reach one provider: the primary, or one link of a fallback chain."""
 
@@ -96,6 +110,8 @@ class ProviderConfig(BaseModel):
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
+    #: ``user:password`` for HTTP Basic auth; a base_url's user-info is moved here.
+    basic_auth: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
     limits: Limits = Field(default_factory=Limits)
@@ -108,17 +124,35 @@ class ProviderConfig(BaseModel):
             raise ValueError("a provider name is letters, digits, '-' and '_'")
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_api_key(value.get_secret_value())
+            remember_secret(value.get_secret_value())  # scrubbed from every error text
+        return value
+
+    @model_validator(mode="after")
+    def _user_info(self) -> ProviderConfig:
+        # http://user:secret@host: the credentials go into a header, never into a logged URL.
+        url, user_info = split_user_info(self.base_url) if self.base_url else (None, None)
+        if user_info is not None:
+            self.__dict__["base_url"] = url  # not setattr: validate_assignment would recurse
+            self.__dict__["basic_auth"] = SecretStr(user_info)
+        if self.basic_auth is not None:
+            if self.api_key is not None:
+                raise ValueError(
+                    "base_url has user:password and api_key is set too; give one credential"
+                )
+            remember_basic_auth(self.basic_auth.get_secret_value())
+        return self
+
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip().rstrip("/")
-        if "://" not in value:
-            value = "http://" + value
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must be an http:// or https:// URL")
-        return value
+        return check_base_url(value)
 
     def label(self) -> str:
         """``provider`` or ``provider:model``, for messages and fallback trails."""
@@ -143,6 +177,7 @@ class Settings(ProviderConfig, BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     cooldown: CooldownSettings = Field(default_factory=CooldownSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)
     # Not default_factory=list: pydantic would parse list's text signature, which compiles the
     # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
     fallbacks: list[ProviderConfig] = Field(default=[])
@@ -155,6 +190,7 @@ class Settings(ProviderConfig, BaseSettings):
             model=self.model,
             base_url=self.base_url,
             api_key=self.api_key,
+            basic_auth=self.basic_auth,
             timeouts=self.timeouts,
             options=self.options,
             limits=self.limits,
@@ -176,6 +212,14 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**kwargs)
     except pydantic.ValidationError as exc:
         raise _configuration_error(exc) from None
+    except SettingsError as exc:  # an LLM_CORE_* variable holding JSON that does not parse
+        field = str(exc).partition('field "')[2].partition('"')[0] or "settings"
+        env = ENV_PREFIX + field.upper()
+        raise ConfigurationError(
+            f"environment variable {env} is not valid JSON",
+            hint=f"Set {env} to valid JSON: an object for options, retry, cache and timeouts, "
+            "a list for fallbacks.",
+        ) from None
 
 
 def _as_config_dict(value: Any) -> Any:
@@ -186,13 +230,22 @@ def _as_config_dict(value: Any) -> Any:
     return value
 
 
+_SECRET_MARKS = ("api_key", "basic_auth", "@")
+
+
 def _configuration_error(exc: pydantic.ValidationError) -> ConfigurationError:
     err = exc.errors(include_url=False)[0]
     loc = [str(p) for p in err["loc"]]
     field = ".".join(loc) or "settings"
     env = ENV_PREFIX + "__".join(p.upper() for p in loc if not p.isdigit())
     value = err.get("input")
-    shown = "<hidden>" if "api_key" in loc else repr(value)[:80]
+    # A fallback given as an object (or any nested value) may carry a key: never quote it.
+    secret = bool({"api_key", "basic_auth"} & set(loc)) or (
+        isinstance(value, dict | list) and any(k in repr(value) for k in _SECRET_MARKS)
+    )
+    if loc and loc[-1] == "base_url" and isinstance(value, str):
+        value = redact_url(value)  # its user-info is a password
+    shown = "<hidden>" if secret else repr(value)[:80]
     if err["type"] == "extra_forbidden":
         message = f"unknown setting {field!r}"
     else:

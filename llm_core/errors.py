@@ -14,6 +14,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
     │   ├── ServerError               5xx or a busy server: usually transient
     │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
+    │   │   └── StructuredOutputError the answer failed the schema= it was asked for; carries
+    │   │                             raw_text and pydantic's errors
     │   ├── GenerationError           generation failed or broke off; carries partial_text
     │   ├── NotSupportedError         the provider or model cannot do this (embeddings on a
     │   │                             completion-only model, an adapter without ``embed``)
@@ -25,7 +27,11 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
 Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
 ``hint`` that says what to do. Messages never contain an API key: adapters build them from
 status, body and URL only, and :class:`LLMError` itself strips user-info and the query string
-from every ``url`` it is given (:func:`redact_url`), so no caller has to remember to.
+from every ``url`` it is given (:func:`redact_url`), so no caller has to remember to. Every
+credential the configuration validated (API keys, base-URL user-info, tokens a plugin announces
+with :func:`remember_secret`) is scrubbed from each error's message, hint and partial text
+(:func:`scrub_secrets`), so a key a server echoes in its 401 body never reaches a log line, a
+``Health.detail`` or the CLI.
 """
 
 from __future__ import annotations
@@ -48,9 +54,42 @@ __all__ = [
     "ProviderError",
     "RateLimitError",
     "ServerError",
+    "StructuredOutputError",
     "TimeoutError",
     "ValidationError",
+    "redact_url",
+    "remember_secret",
+    "scrub_secrets",
 ]
+
+#: Credentials the library knows, longest first (a snapshot tuple: threads read it unlocked).
+_secrets: tuple[str, ...] = ()
+_MAX_SECRETS = 256
+#: Shorter values are not scrubbed: replacing every "abc" would garble every message.
+MIN_SECRET_LENGTH = 4
+REDACTED = "[redacted]"
+
+
+def remember_secret(value: str) -> None:
+    """Scrub ``value`` from the text of every llm-core error made from now on.
+
+    The configuration calls this for each API key and base-URL password it validates; a plugin
+    that reads a token of its own (an environment variable) calls it too. At most the 256 most
+    recent values are kept.
+    """
+    global _secrets
+    if len(value) < MIN_SECRET_LENGTH or value in _secrets:
+        return
+    kept = (value, *_secrets)[:_MAX_SECRETS]
+    _secrets = tuple(sorted(kept, key=len, reverse=True))
+
+
+def scrub_secrets(text: str) -> str:
+    """``text`` with every remembered credential replaced by ``[redacted]``."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 def redact_url(url: str) -> str:
@@ -76,6 +115,9 @@ class LLMError(Exception):
         hint: str | None = None,
         status_code: int | None = None,
     ) -> None:
+        if _secrets:  # a server may echo the key it was sent (a 401 body, an error event)
+            message = scrub_secrets(message)
+            hint = scrub_secrets(hint) if hint else hint
         super().__init__(message)
         self.message = message
         self.status_code = status_code
@@ -152,12 +194,32 @@ class InvalidResponseError(ProviderError):
     """The answer was not what the protocol promises (not JSON, wrong shape, wrong type)."""
 
 
+class StructuredOutputError(InvalidResponseError):
+    """The answer is not JSON, or not the shape ``schema=`` asked for (after any repairs).
+
+    ``raw_text`` is the model's answer, ``errors`` pydantic's error list (``loc``, ``msg``,
+    ``type``), ``schema_name`` the schema's name; ``attempts`` counts the tries (repairs too).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str = "",
+        errors: Sequence[dict] = (),
+        schema_name: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.raw_text, self.errors, self.schema_name = raw_text, list(errors), schema_name
+
+
 class GenerationError(ProviderError):
     """Generation failed or broke off; ``partial_text`` holds what arrived before the failure."""
 
     def __init__(self, message: str, *, partial_text: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
-        self.partial_text = partial_text
+        self.partial_text = scrub_secrets(partial_text) if _secrets else partial_text
 
 
 class FallbackExhaustedError(LLMError):

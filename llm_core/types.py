@@ -57,7 +57,8 @@ class Response:
     streams. ``attempts`` lists every try (filled by the retry layer), ``fallbacks`` names the
     providers that failed before ``provider`` answered, ``cached`` marks a response-cache hit.
     ``metrics`` holds provider timings in seconds and rates (``tokens_per_second``, ...);
-    ``raw`` is the provider's own metadata, untouched.
+    ``raw`` is the provider's own metadata, untouched. ``parsed`` is the validated object of a
+    ``schema=`` request (a model instance, a list, a dict for a raw JSON schema).
     """
 
     content: str
@@ -74,6 +75,7 @@ class Response:
     cached: bool = False
     metrics: dict[str, float] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    parsed: Any = None
 
     @property
     def text(self) -> str:
@@ -90,12 +92,17 @@ class Response:
 
 @dataclass(slots=True)
 class StreamEvent:
-    """One event of a stream: a text delta, or the final event (``done``) with the Response."""
+    """One event of a stream: a text delta, or the final event (``done``) with the Response.
+
+    With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
+    validated); the final event's ``response.parsed`` is the validated object.
+    """
 
     text: str = ""
     thinking: str = ""
     done: bool = False
     response: Response | None = None
+    partial: Any = None
 
     @property
     def finish_reason(self) -> str | None:

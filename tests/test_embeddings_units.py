@@ -84,7 +84,10 @@ def test_server_errors_become_the_typed_ones() -> None:
 
 
 def test_cache_key_names_the_vector_space_but_no_secret() -> None:
-    config = ProviderConfig(provider="openai", base_url="http://u:pw@h/v1", api_key="sk-secret")
+    # user-info and api_key together are refused at configuration: one credential each
+    keyed = ProviderConfig(provider="openai", base_url="http://h/v1", api_key="sk-secret")
+    assert "secret" not in embedding_key(keyed, "m", EmbedRequest(("a",)), "a")
+    config = ProviderConfig(provider="openai", base_url="http://u:pw@h/v1")
     key = embedding_key(config, "m", EmbedRequest(("a",)), "a")
     assert key == embedding_key(config, "m", EmbedRequest(("b",)), "a")  # per text, not batch
     assert key != embedding_key(config, "m2", EmbedRequest(("a",)), "a")

@@ -38,6 +38,8 @@ def cached_flow(layer: Any, request: EmbedRequest, call: Any) -> Flow[Embeddings
     """One batch through the cache of ``layer`` (a :class:`~llm_core.resilience.cache.Cache`)."""
     store, model = layer.store, layer.inner.model_for(request)
     keys = [embedding_key(layer.key_config, model, request, text) for text in request.texts]
+    if layer.epoch:  # Client.invalidate_cache() bumped it: older vectors are not asked for
+        keys = [f"{key}.{layer.epoch}" for key in keys]
     found = [store.get(key) for key in keys]
     missing = [i for i, vector in enumerate(found) if vector is None]
     hits = len(keys) - len(missing)

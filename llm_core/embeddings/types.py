@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from llm_core.checks import check_optional_str, check_text
 from llm_core.errors import ValidationError
 
 __all__ = ["EmbedRequest", "Embeddings", "coerce_texts"]
@@ -35,6 +36,7 @@ def coerce_texts(texts: str | Sequence[str]) -> tuple[str, ...]:
                 f"embed texts[{i}] is {type(text).__name__}, not a string",
                 hint="Every input must be a str; convert or drop the others.",
             )
+        check_text(f"embed texts[{i}]", text)
     return tuple(texts)
 
 
@@ -57,8 +59,23 @@ class EmbedRequest:
     keep_alive: str | int | None = None
 
     def __post_init__(self) -> None:
+        check_optional_str("model", self.model)
+        if not isinstance(self.truncate, bool):
+            raise ValidationError(
+                f"truncate must be True or False, got {self.truncate!r:.40}",
+                hint="truncate=False makes an over-long input a ContextLengthError.",
+            )
+        if self.keep_alive is not None and (
+            isinstance(self.keep_alive, bool) or not isinstance(self.keep_alive, str | int)
+        ):
+            raise ValidationError(
+                f"keep_alive must be a duration string or seconds, got {self.keep_alive!r:.40}",
+                hint="Pass keep_alive='5m' or keep_alive=300.",
+            )
         if self.dimensions is not None and (
-            not isinstance(self.dimensions, int) or self.dimensions < 1
+            isinstance(self.dimensions, bool)
+            or not isinstance(self.dimensions, int)
+            or self.dimensions < 1
         ):
             raise ValidationError(
                 f"dimensions must be a positive int, got {self.dimensions!r}",

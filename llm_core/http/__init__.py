@@ -13,7 +13,7 @@
 Stable within a minor version of llm-core (``specs/plugin-guide.md``).
 """
 
-from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter, shells_for
+from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter
 from llm_core.http.errors import (
     error_for_status,
     error_message,
@@ -24,6 +24,7 @@ from llm_core.http.errors import (
 )
 from llm_core.http.protocol import HTTPProtocol
 from llm_core.http.shapes import WrongShape, count_of, object_of, text_of
+from llm_core.http.shells import shells_for
 from llm_core.http.streaming import (
     StreamParser,
     StreamSpec,

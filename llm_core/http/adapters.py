@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from functools import cache
 from typing import Any
 
 import httpx2
@@ -23,12 +22,11 @@ from llm_core.config import ProviderConfig
 from llm_core.flow import arun, run
 from llm_core.http.client import HTTPClient
 from llm_core.http.deadline import achunks, chunks, guard, install
-from llm_core.http.protocol import HTTPProtocol
 from llm_core.http.streaming import StreamSpec
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["AsyncHTTPAdapter", "HTTPAdapter", "shells_for"]
+__all__ = ["AsyncHTTPAdapter", "HTTPAdapter"]
 
 
 class HTTPAdapter(HTTPClient, Adapter):
@@ -81,7 +79,8 @@ class HTTPAdapter(HTTPClient, Adapter):
             with guard(self.http.stream(method, path, json=body, timeout=timeout), deadline) as r:
                 return r, self._read(r, model, deadline)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path), None, deadline) from None
+            error = self.transport_error(exc, model, self.url_of(path), None, deadline)
+        raise error  # raised outside the except: no raw transport error in __context__
 
     def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
         budget = self.budget(r, model, deadline)
@@ -97,9 +96,10 @@ class HTTPAdapter(HTTPClient, Adapter):
                 if r.status_code >= 400:
                     raise self._error_of(r, self._read(r, spec.model, deadline), spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            url = self.url_of(spec.path)
-            raise self.transport_error(exc, spec.model, url, None, deadline) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path), None, deadline)
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     def iter_spec(self, flow: Any) -> Iterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
@@ -111,9 +111,12 @@ class HTTPAdapter(HTTPClient, Adapter):
                 for chunk in chunks(r.iter_bytes(), spec.deadline):
                     yield from framer.items(chunk, feed)
                 yield from framer.items(None, feed)
+                error = None
             except httpx2.HTTPError as exc:
                 text, url = spec.parser.text, str(r.url)
-                raise self.transport_error(exc, spec.model, url, text, spec.deadline) from None
+                error = self.transport_error(exc, spec.model, url, text, spec.deadline)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -180,7 +183,8 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             async with guard(cm, deadline) as r:
                 return r, await self._read(r, model, deadline)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path), None, deadline) from None
+            error = self.transport_error(exc, model, self.url_of(path), None, deadline)
+        raise error  # raised outside the except: no raw transport error in __context__
 
     async def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
         budget = self.budget(r, model, deadline)
@@ -197,9 +201,10 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
                     body = await self._read(r, spec.model, deadline)
                     raise self._error_of(r, body, spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            url = self.url_of(spec.path)
-            raise self.transport_error(exc, spec.model, url, None, deadline) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path), None, deadline)
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     async def iter_spec(self, flow: Any) -> AsyncIterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
@@ -213,9 +218,12 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
                         yield item
                 for item in framer.items(None, feed):
                     yield item
+                error = None
             except httpx2.HTTPError as exc:
                 text, url = spec.parser.text, str(r.url)
-                raise self.transport_error(exc, spec.model, url, text, spec.deadline) from None
+                error = self.transport_error(exc, spec.model, url, text, spec.deadline)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -227,13 +235,3 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             if each is not None:
                 each(last)
         return last
-
-
-@cache
-def shells_for(protocol: type[HTTPProtocol]) -> tuple[type[HTTPAdapter], type[AsyncHTTPAdapter]]:
-    """The sync and async adapter classes of ``protocol`` (made once, named after it)."""
-    name = protocol.__name__.removesuffix("Protocol") + "Adapter"
-    doc = f"The adapter of :class:`{protocol.__module__}.{protocol.__qualname__}`."
-    attrs = {"__module__": protocol.__module__, "__doc__": doc}
-    sync = type(name, (protocol, HTTPAdapter), dict(attrs))
-    return sync, type("Async" + name, (protocol, AsyncHTTPAdapter), dict(attrs))

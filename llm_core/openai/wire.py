@@ -65,7 +65,10 @@ def chat_body(
     if request.response_format is not None:
         body["response_format"] = {
             "type": "json_schema",
-            "json_schema": {"name": "response", "schema": request.response_format},
+            "json_schema": {
+                "name": getattr(request.schema, "name", "response"),
+                "schema": request.response_format,
+            },
         }
     if request.tools:
         body["tools"] = request.tools

@@ -27,6 +27,7 @@ from typing import Any
 from .httpserver import HTTPServer, Reply, Request, sse_reply
 from .lmstudio_embed import embeddings
 from .lmstudio_models import Model, default_models, native_stats
+from .ollama_models import format_answer
 
 UNEXPECTED = "Unexpected endpoint or method. ({} {})"
 NO_MODELS = (
@@ -166,6 +167,9 @@ class LMStudioEmulator(HTTPServer):
         users = [m for m in messages if m.get("role") == "user"]
         words = ("echo: " + (text_of(users[-1].get("content")) if users else "")).split()
         words += [f"[{len(images)} images]"] if images else []
+        schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema")
+        if schema is not None:  # LM Studio constrains the answer to the schema
+            words = format_answer(schema).split()
         limit = body.get("max_tokens")
         cut = isinstance(limit, int) and 0 <= limit < len(words)
         words = words[:limit] if cut else words

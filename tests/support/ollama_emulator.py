@@ -59,7 +59,7 @@ class OllamaEmulator(HTTPServer):
     def __init__(self, *, words: int | None = None, tags_capabilities: bool = True) -> None:
         super().__init__(fallback=self.no_route)
         self.models, self.registry = default_models(), registry_models()
-        self.words, self.tags_capabilities = words, tags_capabilities
+        self.words, self.tags_capabilities, self.schemas = words, tags_capabilities, True
         self.stream_error_after: int | None = None
         self.loaded: dict[str, float] = {}  # full name -> expiry (epoch seconds)
         self.last_prompt: dict[str, str] = {}
@@ -163,7 +163,7 @@ class OllamaEmulator(HTTPServer):
                                "type": "invalid_request_error"}}  # fmt: skip
             return error(400, json.dumps(inner))
         fmt = data.get("format")
-        if fmt not in (None, "", "json") and not isinstance(fmt, dict):  # status 500 inferred
+        if fmt not in (None, "", "json") and not (isinstance(fmt, dict) and self.schemas):  # 500
             return error(500, f'invalid format: {json.dumps(fmt)}; expected "json" or a valid '
                          "JSON Schema object")  # fmt: skip
         options = data.get("options") or {}
@@ -183,7 +183,7 @@ class OllamaEmulator(HTTPServer):
         name, messages, fmt = data["model"], data["messages"], data.get("format")
         options, user = data.get("options") or {}, text_of(data["messages"])
         if fmt:
-            words = [format_answer(fmt)]
+            words = format_answer(fmt).split()  # streamed in pieces; rejoined with spaces
         elif self.words is not None:
             words = [f"w{i}" for i in range(self.words)]
         else:

@@ -5,7 +5,7 @@ It wraps the primary only, outermost (``tryfirst``), so a hit skips fallback and
 Model lists: each client keeps its provider's list for ``cache.models_ttl`` seconds (0: no
 cache). Concurrent misses share one fetch (no stampede); a failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
-model, for instance).
+model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
@@ -31,7 +31,7 @@ from llm_core.embeddings.cache import cached_flow
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
-from llm_core.resilience.cache.store import ModelCache, response_key
+from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
 from llm_core.types import ModelInfo, Response, StreamEvent
@@ -66,6 +66,18 @@ class Cache(Layer):
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
         self.models = ModelCache(settings.cache.models_ttl)
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
+        self.epoch = 0  # part of every response key: bumping it orphans what any store holds
+
+    def invalidate(self) -> None:
+        """Forget the model list and every cached response of this client.
+
+        Works on any store (old keys are no longer asked for); the default in-memory store,
+        which belongs to this client alone, is also emptied to free its memory.
+        """
+        self.models.invalidate()
+        self.epoch += 1
+        if isinstance(self.store, MemoryStore):
+            self.store.clear()
 
     def invalidate_models(self) -> None:
         """Forget the cached model list; the next ``list_models`` fetches it again."""
@@ -76,7 +88,8 @@ class Cache(Layer):
     def _key(self, request: Request) -> str | None:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
             return None
-        return response_key(self.key_config, self.inner.model_for(request), request)
+        key = response_key(self.key_config, self.inner.model_for(request), request)
+        return f"{key}.{self.epoch}" if self.epoch else key
 
     def _hit(self, key: str, request: Request, started: float, call: Call) -> Response | None:
         stored = self.store.get(key)
