@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
+from llm_core.limits import Limits
 
 __all__ = [
     "ENV_PREFIX",
@@ -44,16 +45,6 @@ class Timeouts(BaseModel):
     write: float = Field(60.0, gt=0)
     pool: float = Field(60.0, gt=0)
     total: float | None = Field(None, gt=0)
-
-
-class Limits(BaseModel):
-    """Caps on what one answer may make the client hold (decoded bytes, after gzip): the whole
-    answer (a JSON body, or a stream's body) and one line of a stream (SSE or NDJSON). Over a
-    cap the call fails with ``InvalidResponseError`` (``specs/resilience.md``)."""
-
-    model_config = _STRICT
-    max_response_bytes: int = Field(32 * 1024 * 1024, ge=256)
-    max_line_bytes: int = Field(1024 * 1024, ge=256)
 
 
 class RetrySettings(BaseModel):
