@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx"]
+PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx", "plugins/llm_otel"]
 MLX = "mlx-vlm[cpu]>=0.7" if sys.platform.startswith("linux") else "mlx-vlm>=0.7"
 TEST_TOOLS = [
     "pytest>=8",
@@ -33,6 +33,7 @@ TEST_TOOLS = [
     "tokenizers",
     "hypothesis>=6",
     MLX,
+    "opentelemetry-sdk>=1.27",
 ]
 
 
@@ -104,6 +105,7 @@ BENCHES = {
     "ollama": "bench/ollama.py",
     "lmstudio": "bench/lmstudio.py",
     "embeddings": "bench/embeddings.py",
+    "otel": "bench/otel.py",
     "mlx": "bench/mlx_provider.py",
     "structured": "bench/structured.py",
 }

@@ -125,7 +125,8 @@ def llm_core_on_call_end(
     ``response`` and ``error`` are None).
 
     :param call: the call.
-    :param response: the finished Response (the final one of a stream), or None.
+    :param response: the finished Response (the final one of a stream; an embed batch's
+        Embeddings), or None.
     :param error: what the caller got raised, or None.
     """
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from llm_core.call import Call
 from llm_core.config import Settings, load_settings
+from llm_core.embeddings.types import Embeddings
 from llm_core.errors import ValidationError
 from llm_core.flow import Flow, run
 from llm_core.messages import Message, coerce_messages, image_list
@@ -145,7 +146,7 @@ class ClientBase:
         except BaseException as exc:
             obs.emit("llm_core_on_call_end", call=call, response=None, error=exc)
             raise
-        response = result if isinstance(result, Response) else None
+        response = result if isinstance(result, Response | Embeddings) else None
         obs.emit("llm_core_on_call_end", call=call, response=response, error=None)
         return result
 
