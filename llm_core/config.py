@@ -16,12 +16,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
+from llm_core.limits import Limits
 
 __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
     "ImageSettings",
+    "Limits",
     "ProviderConfig",
     "RetrySettings",
     "Settings",
@@ -103,6 +105,7 @@ class ProviderConfig(BaseModel):
     basic_auth: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("provider")
     @classmethod
@@ -181,6 +184,7 @@ class Settings(ProviderConfig, BaseSettings):
             basic_auth=self.basic_auth,
             timeouts=self.timeouts,
             options=self.options,
+            limits=self.limits,
         )
 
 
