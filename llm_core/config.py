@@ -16,12 +16,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
+from llm_core.limits import Limits
 
 __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
     "ImageSettings",
+    "Limits",
     "ProviderConfig",
     "RetrySettings",
     "Settings",
@@ -117,6 +119,8 @@ class ProviderConfig(BaseModel):
                 )
         return value
 
+    limits: Limits = Field(default_factory=Limits)
+
     @field_validator("provider")
     @classmethod
     def _provider_name(cls, value: str) -> str:
@@ -203,6 +207,7 @@ class Settings(ProviderConfig, BaseSettings):
             timeouts=self.timeouts,
             options=self.options,
             headers=self.headers,
+            limits=self.limits,
         )
 
 

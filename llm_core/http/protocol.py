@@ -42,8 +42,6 @@ class HTTPProtocol(AdapterBase):
 
     provider: ClassVar[str] = ""
     default_base_url: ClassVar[str] = "http://127.0.0.1:8080"
-    #: A JSON answer larger than this is refused instead of buffered.
-    max_response_bytes: ClassVar[int] = 32 * 1024 * 1024
     #: Hints added to the typed errors: model not found (404), refused credentials, server down.
     not_found_hint: ClassVar[str | None] = None
     auth_hint: ClassVar[str | None] = None
@@ -71,6 +69,16 @@ class HTTPProtocol(AdapterBase):
             pair = self.config.basic_auth.get_secret_value().encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         return headers
+
+    @property
+    def max_response_bytes(self) -> int:
+        """Decoded bytes one answer may have (``limits.max_response_bytes``)."""
+        return self.config.limits.max_response_bytes
+
+    @property
+    def max_line_bytes(self) -> int:
+        """Decoded bytes one line of a stream may have (``limits.max_line_bytes``)."""
+        return self.config.limits.max_line_bytes
 
     # ------------------------------------------------------------------ answers and errors
 
@@ -120,15 +128,20 @@ class HTTPProtocol(AdapterBase):
                 hint="Is base_url pointing at the right server and path?",
             ) from None
 
-    def too_large(self, status: int, model: str | None, url: str) -> e.InvalidResponseError:
-        """The error for a body over ``max_response_bytes``."""
+    def too_large(
+        self, status: int, model: str | None, url: str, what: str = "answer", limit: int = 0
+    ) -> e.InvalidResponseError:
+        """The error for an answer (or one line of a stream) over its byte limit."""
+        limit = limit or self.max_response_bytes
+        setting = "max_line_bytes" if what == "line" else "max_response_bytes"
         return e.InvalidResponseError(
-            f"{self.provider} answer exceeds {self.max_response_bytes} bytes",
+            f"{self.provider} {what} exceeds {limit} bytes (limits.{setting})",
             provider=self.provider,
             model=model,
             url=url,
             status_code=status,
-            hint="Is base_url pointing at the right server?",
+            hint=f"Is base_url pointing at the right server? Raise limits.{setting} "
+            "if such answers are expected.",
         )
 
     # ------------------------------------------------------------------ streams

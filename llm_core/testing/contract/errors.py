@@ -138,6 +138,7 @@ class ErrorChecks(ContractBase):
                     f"still waiting after {self.hang_limit} s"
                 )
         assert isinstance(outcome[0], llm_core.TimeoutError), repr(outcome[0])
+        assert outcome[0].phase == "deadline", f"phase {outcome[0].phase!r}: {outcome[0]}"
 
     def test_api_key_never_leaks(self, caplog: pytest.LogCaptureFixture) -> None:
         """The API key appears in no repr, str, error (or its chain), health or log record."""

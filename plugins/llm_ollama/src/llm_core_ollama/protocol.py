@@ -167,7 +167,9 @@ class OllamaProtocol(HTTPProtocol):
         if insecure:
             body["insecure"] = True
         parser = PullStream(model, self.url_of("/api/pull"), lambda: self.facts.forget(model))
-        return self.ndjson("/api/pull", body, parser, model=model)
+        spec = self.ndjson("/api/pull", body, parser, model=model)
+        spec.capped = False  # progress lines for as long as the download takes; none is kept
+        return spec
 
     def pull_flow(
         self, model: str, *, on_progress: ProgressCallback | None = None, insecure: bool = False
