@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         LLMError,
         ModelNotFoundError,
         NotSupportedError,
+        PluginError,
         ProviderError,
         RateLimitError,
         ServerError,
@@ -98,6 +99,7 @@ _LAZY = {
     "ContextLengthError": "llm_core.errors",
     "EmbeddingMismatchError": "llm_core.errors",
     "NotSupportedError": "llm_core.errors",
+    "PluginError": "llm_core.errors",
 }
 
 __version__ = "0.1.0"
@@ -126,6 +128,7 @@ __all__ = [
     "ModelInfo",
     "ModelNotFoundError",
     "NotSupportedError",
+    "PluginError",
     "ProviderConfig",
     "ProviderError",
     "RateLimitError",

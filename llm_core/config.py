@@ -105,6 +105,20 @@ class ProviderConfig(BaseModel):
     basic_auth: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
+    #: Extra HTTP headers sent with every request to this provider (a gateway's tenant header,
+    #: a fault-injection header); never to a fallback link, which has its own. Not in reprs.
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @field_validator("headers")
+    @classmethod
+    def _header_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not name or any(c in name for c in " :\r\n") or "\n" in text or "\r" in text:
+                raise ValueError(
+                    f"header {name!r} must be a token name with a one-line value (no CR/LF)"
+                )
+        return value
+
     limits: Limits = Field(default_factory=Limits)
 
     @field_validator("provider")
@@ -174,6 +188,14 @@ class Settings(ProviderConfig, BaseSettings):
     fallbacks: list[ProviderConfig] = Field(default=[])
     fallback_on_auth_errors: bool = False
 
+    @field_validator("fallbacks", mode="before")
+    @classmethod
+    def _fallback_names(cls, value: Any) -> Any:
+        # "ollama" is short for {"provider": "ollama"}, in arguments and in LLM_CORE_FALLBACKS
+        if isinstance(value, list):
+            return [_as_config_dict(item) for item in value]
+        return value
+
     def primary(self) -> ProviderConfig:
         """The primary provider's config alone."""
         return ProviderConfig(
@@ -184,6 +206,7 @@ class Settings(ProviderConfig, BaseSettings):
             basic_auth=self.basic_auth,
             timeouts=self.timeouts,
             options=self.options,
+            headers=self.headers,
             limits=self.limits,
         )
 
@@ -197,8 +220,6 @@ def load_settings(**overrides: Any) -> Settings:
             f"unknown setting {unknown[0]!r}",
             hint="Known settings: " + ", ".join(sorted(Settings.model_fields)) + ".",
         )
-    if "fallbacks" in kwargs:
-        kwargs["fallbacks"] = [_as_config_dict(f) for f in kwargs["fallbacks"]]
     try:
         return Settings(**kwargs)
     except pydantic.ValidationError as exc:

@@ -4,6 +4,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
 
     LLMError                          root: catch this to catch everything from llm-core
     ├── ConfigurationError            bad settings, unknown provider, invalid option name
+    │   └── PluginError               an installed plugin is broken (its entry point or its
+    │                                 adapter module failed to import); names plugin and error
     ├── ValidationError               a malformed message or request (bad role, unreadable image,
     │                                 or the server's 400/422 saying so)
     ├── ProviderError                 the provider could not do it (carries status_code)
@@ -51,6 +53,7 @@ __all__ = [
     "LLMError",
     "ModelNotFoundError",
     "NotSupportedError",
+    "PluginError",
     "ProviderError",
     "RateLimitError",
     "ServerError",
@@ -148,6 +151,18 @@ def _rebuild(cls: type[LLMError], message: str, state: dict) -> LLMError:
 
 class ConfigurationError(LLMError):
     """Settings are invalid, a provider is unknown, or an option is not accepted."""
+
+
+class PluginError(ConfigurationError):
+    """An installed plugin is broken: its entry point or its adapter module failed to import.
+
+    ``plugin`` names the plugin; the message names the import error. A fallback chain moves on
+    past a link whose plugin is broken (the other links may be fine).
+    """
+
+    def __init__(self, message: str, *, plugin: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.plugin = plugin
 
 
 class ValidationError(LLMError):

@@ -74,8 +74,11 @@ def llm_core_response_cache_store(settings: Settings) -> Any:
     """Return the store the response cache keeps answers in (first non-None result wins).
 
     A store has ``get(key) -> Response | None`` and ``set(key, response, ttl)``; both must be
-    thread-safe. The core's default (``trylast``) is an in-memory LRU with TTL; a plugin can
-    return a disk or Redis store instead.
+    thread-safe. Optional: ``aget`` / ``aset`` coroutines, awaited by ``AsyncClient`` (otherwise
+    it runs the sync methods in a worker thread, or inline for a store with ``blocking =
+    False``). A store that raises is a cache miss with one ``StoreWarning``, never a failed
+    call. The core's default (``trylast``) is an in-memory LRU with TTL; a plugin can return a
+    disk or Redis store instead (``llm_core.resilience.cache.access`` has the whole protocol).
 
     :param settings: the Settings (``settings.cache`` holds TTL and size).
     """

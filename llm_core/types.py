@@ -40,13 +40,24 @@ class Usage:
 
 @dataclass(slots=True)
 class Attempt:
-    """One try at a provider: its error (None if it succeeded) and the wait before the next."""
+    """One try at a provider: its error (None if it succeeded) and the wait before the next.
+
+    ``provider`` is the bare provider name (as the observation hooks get it) and ``model`` the
+    model configured for that link (None when the request's model was used); ``label`` is the
+    two together as messages show them (``ollama:llama3.2``). ``number`` counts from 1 per link.
+    """
 
     provider: str
     number: int
     error: str | None = None
     error_type: str | None = None
     wait: float = 0.0
+    model: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``provider`` or ``provider:model``."""
+        return f"{self.provider}:{self.model}" if self.model else self.provider
 
 
 @dataclass(slots=True)

@@ -90,9 +90,23 @@ class Vague(OpenAIAdapter):  # loses the error type
             raise llm_core.ProviderError(exc.message, provider=self.provider) from None
 
 
+class Swallowing(OpenAIAdapter):  # hides a stream that broke off: ends it as if complete
+    provider = "swallowing"
+
+    def stream(self, request, *, deadline=None):
+        text = []
+        try:
+            for event in super().stream(request, deadline=deadline):
+                text.append(event.text)
+                yield event
+        except llm_core.GenerationError:
+            answer = llm_core.Response("".join(text), "m", self.provider)
+            yield llm_core.StreamEvent(done=True, response=answer)
+
+
 @llm_core.hookimpl
 def llm_core_register_providers(register):
-    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague):
+    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing):
         twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
         register(cls.provider, adapter=cls, async_adapter=twin)
 """
@@ -141,6 +155,7 @@ EXPECTED = {
     },
     "Hoarder": {"test_oversized_answer_is_refused", "test_gzip_bomb_is_refused"},
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
+    "Swallowing": {"test_a_stream_cut_mid_answer_is_a_generation_error_with_partial_text"},
 }
 
 

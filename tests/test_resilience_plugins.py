@@ -110,7 +110,7 @@ def test_a_replacement_retry_plugin_changes_the_policy(env) -> None:
         def llm_core_resolve_adapter(self, config, settings, is_async, role):
             adapter = yield
             policy = RetryPolicy(max_attempts=5, backoff_base=0.1, jitter=False)
-            return RetryingAdapter(adapter, policy, env.pm.observer, config.label(), slept.append)
+            return RetryingAdapter(adapter, policy, env.pm.observer, config, slept.append)
 
     env.pm.unregister(name="llm_core.retry")
     env.pm.register(FiveSteadyTries(), name="llm_core.retry")

@@ -36,11 +36,13 @@ def embedding_key(config: Any, model: str | None, request: EmbedRequest, text: s
 
 def cached_flow(layer: Any, request: EmbedRequest, call: Any) -> Flow[Embeddings]:
     """One batch through the cache of ``layer`` (a :class:`~llm_core.resilience.cache.Cache`)."""
-    store, model = layer.store, layer.inner.model_for(request)
+    access, model = layer.access, layer.inner.model_for(request)
     keys = [embedding_key(layer.key_config, model, request, text) for text in request.texts]
     if layer.epoch:  # Client.invalidate_cache() bumped it: older vectors are not asked for
         keys = [f"{key}.{layer.epoch}" for key in keys]
-    found = [store.get(key) for key in keys]
+    found = []
+    for key in keys:  # one round trip per text: a store with a batch get may come later
+        found.append((yield from access.get(key)))
     missing = [i for i, vector in enumerate(found) if vector is None]
     hits = len(keys) - len(missing)
     if hits:
@@ -52,7 +54,7 @@ def cached_flow(layer: Any, request: EmbedRequest, call: Any) -> Flow[Embeddings
     fresh = yield from layer.inner_generate(misses, call)
     vectors = [None if item is None else list(item[1]) for item in found]
     for i, vector in zip(missing, fresh.vectors, strict=True):
-        store.set(keys[i], (fresh.model, tuple(vector)), layer.ttl)
+        yield from access.set(keys[i], (fresh.model, tuple(vector)), layer.ttl)
         vectors[i] = vector
     fresh.vectors, fresh.cached = vectors, hits  # type: ignore[assignment]
     return fresh

@@ -58,9 +58,9 @@ class HTTPProtocol(AdapterBase):
         return path if "://" in path else self.base_url() + path
 
     def headers(self) -> dict[str, str]:
-        """Request headers: JSON, plus a Bearer token when an API key is configured (else Basic
-        auth from a base_url's user-info)."""
-        headers = {"Accept": "application/json", "User-Agent": "llm-core"}
+        """Request headers: JSON, the configured ``headers``, and a Bearer token when an API
+        key is configured (else Basic auth from a base_url's user-info)."""
+        headers = {"Accept": "application/json", "User-Agent": "llm-core", **self.config.headers}
         if self.config.api_key is not None and self.config.api_key.get_secret_value():
             headers["Authorization"] = f"Bearer {self.config.api_key.get_secret_value()}"
         elif getattr(self.config, "basic_auth", None) is not None:  # base_url user-info

@@ -17,8 +17,9 @@ def core_plugins(pm: Any) -> dict[str, Any]:
 
     Order matters for wrappers of equal priority: from the bare adapter outwards,
     ``llm_core.observe`` (trylast, registered after retry so it sits inside it),
-    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.fallback`` (registered after
-    cooldown so it sits outside it), ``llm_core.cache`` (tryfirst), ``llm_core.structured``
+    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.fallback`` (tryfirst, so a
+    plugin's normal-priority wrapper sits inside it and sees each link once), ``llm_core.cache``
+    (tryfirst, registered after fallback so it sits outside it), ``llm_core.structured``
     (tryfirst, registered after the cache so it sits outside it). ``llm_core.cache_store``
     provides the default response store and ``llm_core.logging`` the logging observer.
     """

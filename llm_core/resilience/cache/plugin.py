@@ -31,6 +31,7 @@ from llm_core.embeddings.cache import cached_flow
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
+from llm_core.resilience.cache.access import StoreAccess
 from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
@@ -91,16 +92,16 @@ class Cache(Layer):
         key = response_key(self.key_config, self.inner.model_for(request), request)
         return f"{key}.{self.epoch}" if self.epoch else key
 
-    def _hit(self, key: str, request: Request, started: float, call: Call) -> Response | None:
-        stored = self.store.get(key)
+    def _hit(self, key: str, request: Request, started: float, call: Call) -> Flow[Any]:
+        stored = yield from self.access.get(key)
         return None if stored is None else self._as_hit(stored, request, started, call)
 
     def _as_hit(self, stored: Response, request: Request, started: float, call: Call) -> Response:
         self._report(call, self.inner.model_for(request), "response")
         return _copy(stored, cached=True, latency=time.perf_counter() - started)
 
-    def _keep(self, key: str, response: Response) -> None:
-        self.store.set(key, _copy(response, cached=False), self.ttl)
+    def _keep(self, key: str, response: Response) -> Flow[None]:
+        yield from self.access.set(key, _copy(response, cached=False), self.ttl)
 
     def _report(self, call: Call, model: str | None, kind: str) -> None:
         self.observer.emit(
@@ -114,11 +115,11 @@ class Cache(Layer):
         started = time.perf_counter()
 
         def fetch() -> Flow[Response]:
-            hit = self._hit(key, request, started, call)
+            hit = yield from self._hit(key, request, started, call)
             if hit is not None:
                 return hit
             response = yield from self.inner_generate(request, call)
-            self._keep(key, response)
+            yield from self._keep(key, response)
             return response
 
         flight = self.flights.run(key, lambda: self.drive(fetch()), deadline=call.deadline)
@@ -129,13 +130,13 @@ class Cache(Layer):
         key = self._key(request)
         if key is None:
             return (yield from self.open_inner(request, call))
-        hit = self._hit(key, request, time.perf_counter(), call)
+        hit = yield from self._hit(key, request, time.perf_counter(), call)
         if hit is not None:
             head = [StreamEvent(hit.content, hit.thinking)] if hit.content or hit.thinking else []
             first, *rest = [*head, StreamEvent(done=True, response=hit)]
             return Opened(self.events_of(rest), first)
         opened = yield from self.open_inner(request, call)
-        opened.watch(done=lambda response: self._keep(key, response))
+        opened.watch(done=lambda r: self.access.set_soon(key, _copy(r, cached=False), self.ttl))
         return opened
 
     def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
@@ -171,7 +172,7 @@ class CachingAdapter(Cache, LayerAdapter):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.flights = SingleFlight()
+        self.flights, self.access = SingleFlight(), StoreAccess(self.store, is_async=False)
 
     @staticmethod
     def events_of(items: Iterable[StreamEvent]) -> Any:
@@ -184,7 +185,7 @@ class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.flights = AsyncSingleFlight()
+        self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
     @staticmethod
     async def events_of(items: Iterable[StreamEvent]) -> AsyncIterator[StreamEvent]:
