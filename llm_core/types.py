@@ -107,6 +107,8 @@ class StreamEvent:
 
     With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
     validated); the final event's ``response.parsed`` is the validated object.
+    ``tool_call`` is set on the event that completes a streamed tool call (the final
+    ``response.tool_calls`` lists them all).
     """
 
     text: str = ""
@@ -114,6 +116,7 @@ class StreamEvent:
     done: bool = False
     response: Response | None = None
     partial: Any = None
+    tool_call: ToolCall | None = None
 
     @property
     def finish_reason(self) -> str | None:
