@@ -19,6 +19,9 @@ import pytest
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
 ADAPTERS = """
+import dataclasses
+import json
+
 import httpx2
 
 import llm_core
@@ -104,9 +107,22 @@ class Swallowing(OpenAIAdapter):  # hides a stream that broke off: ends it as if
             yield llm_core.StreamEvent(done=True, response=answer)
 
 
+class Stringly(OpenAIAdapter):  # leaves tool-call arguments as the wire's JSON string
+    provider = "stringly"
+
+    def generate(self, request, *, deadline=None):
+        response = super().generate(request, deadline=deadline)
+        response.tool_calls = [
+            dataclasses.replace(c, arguments=json.dumps(c.arguments)) for c in response.tool_calls
+        ]
+        return response
+
+
 @llm_core.hookimpl
 def llm_core_register_providers(register):
-    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing):
+    for cls in (
+        Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing, Stringly
+    ):
         twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
         register(cls.provider, adapter=cls, async_adapter=twin)
 """
@@ -128,6 +144,11 @@ class Base(AdapterContract):
     entry_point = True
     release_timeout = 0.5
     hang_limit = 2.0
+    parallel_tool_calls = False
+
+    @pytest.fixture
+    def tool_backend(self):
+        return os.environ["KIT_TOOL_BACKEND"]
 
     @pytest.fixture
     def backend(self):
@@ -156,6 +177,7 @@ EXPECTED = {
     "Hoarder": {"test_oversized_answer_is_refused", "test_gzip_bomb_is_refused"},
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
     "Swallowing": {"test_a_stream_cut_mid_answer_is_a_generation_error_with_partial_text"},
+    "Stringly": {"test_tool_call_is_parsed", "test_tool_result_is_sent_back_with_the_tool_role"},
 }
 
 
@@ -175,7 +197,7 @@ def _project(root: Path) -> None:
     (root / "test_broken.py").write_text(TESTS + classes)
 
 
-def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server) -> None:
+def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server, llamacpp_tools_server) -> None:
     _project(tmp_path)
     selected = " or ".join(
         ["TestFaithful"]
@@ -185,6 +207,7 @@ def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server) -> None:
         **os.environ,
         "KIT_BACKEND": llamacpp_server.openai_url,
         "KIT_MODEL": llamacpp_server.model,
+        "KIT_TOOL_BACKEND": llamacpp_tools_server.openai_url,
         "PYTHONPATH": str(tmp_path),
     }
     env.pop("PYTEST_ADDOPTS", None)
