@@ -92,12 +92,8 @@ class ToolChecks(ContractBase):
 
     def ask(self, **overrides: Any) -> dict[str, Any]:
         """Request fields that offer the lookup tool and require a call."""
-        return self.fields(
-            tools=[contract_lookup],
-            tool_choice="required",
-            max_tokens=self.tool_max_tokens,
-            **overrides,
-        )
+        ask = {"tools": [contract_lookup], "tool_choice": "required"}
+        return self.fields(**{**ask, "max_tokens": self.tool_max_tokens, **overrides})
 
     def check_call(self, call: Any, tool: Any = contract_lookup) -> ToolCall:
         """Assert one parsed call of ``tool``: dict arguments that validate, an id, raw."""

@@ -1,12 +1,18 @@
 """The core's adapter contract kit (``llm_core.testing.AdapterContract``) run for ``ollama``
-against the protocol-faithful Ollama emulator (native ``/api``, NDJSON streams)."""
+against the protocol-faithful Ollama emulator (native ``/api``, NDJSON streams); the tool checks
+against its tools model, scripted to call every tool it is offered."""
 
 from __future__ import annotations
 
 import pytest
 from support.ollama_emulator import OllamaEmulator
+from support.tool_script import CallsOfferedTools
 
 from llm_core.testing import AdapterContract
+
+
+class ToolCallingOllama(CallsOfferedTools, OllamaEmulator):
+    """The emulator whose models call every tool offered (llama3.2 has the tools capability)."""
 
 
 class TestOllamaContract(AdapterContract):
@@ -27,3 +33,13 @@ class TestOllamaContract(AdapterContract):
     @pytest.fixture
     def model(self) -> str:
         return "llava:7b"
+
+    @pytest.fixture
+    def tool_backend(self):
+        with ToolCallingOllama() as server:
+            yield server.url
+        assert not server.errors, server.errors
+
+    @pytest.fixture
+    def tool_model(self) -> str:
+        return "llama3.2"
