@@ -140,7 +140,7 @@ class OllamaEmulator(HTTPServer):
                 "role": "assistant", "content": ""}, "done": True, "done_reason": reason},
                 content_type=JSON)  # fmt: skip
         if data.get("tools") and "tools" not in caps:  # name prefix UNCERTAIN (PROTOCOLS §1.9)
-            return error(400, f"registry.ollama.ai/library/{name} does not support tools")
+            return error(400, f"registry.ollama.ai/library/{model.name} does not support tools")
         think = data.get("think")
         if think is not None and not isinstance(think, bool) and think not in THINK_LEVELS:
             return error(400, f'invalid think value: "{think}"')  # exact wording inferred

@@ -105,3 +105,19 @@ async def test_async_stream_and_generate(aclient, ollama) -> None:
     assert response.tool_calls[0].arguments == {"city": "Paris"}
     assert events[-1].response.tool_calls[0].arguments == {"city": "Rome"}
     assert llm_core.ToolCall is type(response.tool_calls[0])
+
+
+def test_a_chunk_with_two_calls_marks_the_last_and_keeps_both() -> None:
+    from llm_core_ollama.chat_stream import ChatStream
+
+    parser = ChatStream("ollama", "llama3.2", 0.0)
+    calls = [{"function": {"name": "a", "arguments": {}}},
+             {"function": {"name": "b", "arguments": '{"x": 1}'}}]  # fmt: skip
+    line = {"model": "llama3.2", "message": {"role": "assistant", "content": "", "tool_calls":
+            calls}, "done": False}  # fmt: skip
+    event = parser.feed(json.dumps(line))
+    parser.feed(json.dumps({"model": "llama3.2", "done": True, "done_reason": "stop"}))
+    final = parser.finish().response
+    assert event.tool_call.name == "b" and event.tool_call.arguments == {"x": 1}
+    assert [c.name for c in final.tool_calls] == ["a", "b"]
+    assert final.tool_calls[0].id != final.tool_calls[1].id  # made up, one per call
