@@ -118,10 +118,30 @@ class Stringly(OpenAIAdapter):  # leaves tool-call arguments as the wire's JSON 
         return response
 
 
+class Roleless(OpenAIAdapter):  # sends tool results as user messages
+    provider = "roleless"
+
+    def build_body(self, request, options, stream):
+        body = super().build_body(request, options, stream=stream)
+        for message in body["messages"]:
+            if message["role"] == "tool":
+                message["role"] = "user"
+        return body
+
+
+class Unmarked(OpenAIAdapter):  # never says which stream event completed a tool call
+    provider = "unmarked"
+
+    def stream(self, request, *, deadline=None):
+        for event in super().stream(request, deadline=deadline):
+            yield dataclasses.replace(event, tool_call=None)
+
+
 @llm_core.hookimpl
 def llm_core_register_providers(register):
     for cls in (
-        Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing, Stringly
+        Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing, Stringly,
+        Roleless, Unmarked,
     ):
         twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
         register(cls.provider, adapter=cls, async_adapter=twin)
@@ -178,6 +198,8 @@ EXPECTED = {
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
     "Swallowing": {"test_a_stream_cut_mid_answer_is_a_generation_error_with_partial_text"},
     "Stringly": {"test_tool_call_is_parsed", "test_tool_result_is_sent_back_with_the_tool_role"},
+    "Roleless": {"test_tool_result_is_sent_back_with_the_tool_role"},
+    "Unmarked": {"test_streamed_tool_call_is_assembled"},
 }
 
 

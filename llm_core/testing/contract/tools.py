@@ -119,28 +119,23 @@ class ToolChecks(ContractBase):
             self.first_call(client.generate("What is the weather in Paris?", **self.ask()))
 
     def test_tool_result_is_sent_back_with_the_tool_role(self, tools_on: dict[str, Any]) -> None:
-        """The call (on an assistant message) and its result (``role: "tool"``, naming the
-        call) go back to the backend, which accepts them."""
-        question = Message("user", "What is the weather in Paris?")
-        with self.client(**tools_on) as client:
-            call = self.first_call(client.generate([question], **self.ask()))
-        history = [
-            question,
-            Message("assistant", "", tool_calls=[call]),
-            Message.tool_result(call, contract_lookup(**call.arguments)),
-        ]
-        fields = self.fields(tools=[contract_lookup], max_tokens=self.tool_max_tokens)
+        """Tools go out with the request; the call (on an assistant message) and its result
+        (``role: "tool"``, naming the call) go back to the backend, which accepts them. Seen
+        on the wire through a counting proxy (HTTP providers)."""
         if not self.http:
-            with self.client(**tools_on) as client:
-                assert isinstance(client.generate(history, **fields), Response)
+            self.round_trip(tools_on)
             return
         with self.proxied(tools_on["base_url"]) as (proxy, url):
-            with self.client(**{**tools_on, "base_url": url}) as client:
-                assert isinstance(client.generate(history, **fields), Response)
+            call = self.round_trip({**tools_on, "base_url": url})
             sent = b"".join(bytes(s) for s in proxy.sent)
-        [*_, body] = [b for b in request_bodies(sent) if isinstance(b, dict)]
-        *_, asked, answered = body["messages"]
+        first, *_, last = [b for b in request_bodies(sent) if isinstance(b, dict)]
+        assert contract_lookup.__name__ in json.dumps(first.get("tools")), (
+            f"the tools were not sent: {first.get('tools')!r:.200}"
+        )
+        *_, asked, answered = last["messages"]
         assert asked["role"] == "assistant" and asked.get("tool_calls"), asked
+        sent_call = json.dumps(asked["tool_calls"][0])
+        assert call.name in sent_call, f"the call went back without its name: {sent_call:.200}"
         assert answered["role"] == "tool", f"the result went as role {answered['role']!r}"
         assert RESULT in json.dumps(answered.get("content")), answered
         names_it = answered.get("tool_call_id") == call.id or call.name in (
@@ -148,6 +143,20 @@ class ToolChecks(ContractBase):
             answered.get("name"),
         )
         assert names_it, f"the tool message names neither the call id nor the tool: {answered}"
+
+    def round_trip(self, settings: dict[str, Any]) -> ToolCall:
+        """Ask with the tool, then send the call and its result back; the call."""
+        question = Message("user", "What is the weather in Paris?")
+        with self.client(**settings) as client:
+            call = self.first_call(client.generate([question], **self.ask()))
+            history = [
+                question,
+                Message("assistant", "", tool_calls=[call]),
+                Message.tool_result(call, contract_lookup(**call.arguments)),
+            ]
+            fields = self.fields(tools=[contract_lookup], max_tokens=self.tool_max_tokens)
+            assert isinstance(client.generate(history, **fields), Response)
+        return call
 
     def test_streamed_tool_call_is_assembled(self, tools_on: dict[str, Any]) -> None:
         """A streamed call ends as one ToolCall: marked on an event, listed on the response."""
