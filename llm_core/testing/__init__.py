@@ -6,8 +6,8 @@ list_models, health_check, async parity, error mapping, the core's retry / fallb
 wrappers, that no API key leaks, that hostile answers (dripping, endless, oversized, a gzip
 bomb) end at the total deadline or the byte limits, and, for an adapter with
 ``supports_tools = True``, tool calls (parsed, sent back with the tool role, streamed,
-parallel). Misbehaving loopback endpoints (:class:`RefusedPort`, :class:`SilentServer`, :class:`CountingProxy`, :class:`HostileServer`)
-are here for your own tests too.
+parallel). Misbehaving loopback endpoints (:class:`RefusedPort`, :class:`SilentServer`,
+:class:`CountingProxy`, :class:`HostileServer`) are here for your own tests too.
 
 This package imports pytest; ``import llm_core`` never imports it. Names are loaded on first
 access, so the pytest plugin (``llm_core.testing.plugin``) stays cheap to load.
