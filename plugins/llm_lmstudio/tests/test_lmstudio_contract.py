@@ -19,7 +19,8 @@ class ToolCallingLMStudio(CallsOfferedTools, LMStudioEmulator):
 
 class TestLMStudioEmulatorContract(AdapterContract):
     """LM Studio itself (emulated): JIT-loads the vision model, answers unknown names with
-    ``Invalid model identifier``."""
+    ``Invalid model identifier``; the tool checks on its GGUF model (tool_choice "required"
+    needs the llama.cpp engine)."""
 
     supports_images = True
 
@@ -29,17 +30,12 @@ class TestLMStudioEmulatorContract(AdapterContract):
 
     @pytest.fixture
     def backend(self):
-        with LMStudioEmulator() as server:
+        with ToolCallingLMStudio() as server:
             yield server.url
 
     @pytest.fixture
     def model(self) -> str:
         return "qwen2-vl-2b-instruct"
-
-    @pytest.fixture
-    def tool_backend(self):  # a GGUF model: tool_choice "required" needs the llama.cpp engine
-        with ToolCallingLMStudio() as server:
-            yield server.url
 
     @pytest.fixture
     def tool_model(self) -> str:

@@ -16,7 +16,8 @@ class ToolCallingOllama(CallsOfferedTools, OllamaEmulator):
 
 
 class TestOllamaContract(AdapterContract):
-    """A vision model, named as ``/api/tags`` lists it; an unknown model is Ollama's 404."""
+    """A vision model, named as ``/api/tags`` lists it; an unknown model is Ollama's 404; the
+    tool checks on llama3.2 (the vision model has no tools capability)."""
 
     supports_images = True
 
@@ -26,19 +27,13 @@ class TestOllamaContract(AdapterContract):
 
     @pytest.fixture
     def backend(self):
-        with OllamaEmulator() as server:
+        with ToolCallingOllama() as server:
             yield server.url
         assert not server.errors, server.errors
 
     @pytest.fixture
     def model(self) -> str:
         return "llava:7b"
-
-    @pytest.fixture
-    def tool_backend(self):
-        with ToolCallingOllama() as server:
-            yield server.url
-        assert not server.errors, server.errors
 
     @pytest.fixture
     def tool_model(self) -> str:
