@@ -84,7 +84,10 @@ class ToolChecks(ContractBase):
     @pytest.fixture
     def tools_on(self, tool_backend: Any, tool_model: str) -> dict[str, Any]:
         """Client settings for the tool backend; skips unless the adapter supports tools."""
-        adapter = get_provider_specs()[self.provider].adapter_class(False)
+        spec = get_provider_specs().get(self.provider)
+        if spec is None:
+            pytest.fail(f"provider {self.provider!r} is not registered: is its plugin installed?")
+        adapter = spec.adapter_class(False)
         if not getattr(adapter, "supports_tools", False):
             pytest.skip(f"{adapter.__name__}.supports_tools is False: no tool checks")
         fields = {"base_url": tool_backend} if isinstance(tool_backend, str) else tool_backend
