@@ -53,6 +53,19 @@ def llamacpp_server(tiny_gguf: Path) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def llamacpp_tools_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """llama.cpp's real server on the tools model (a Hermes-style template, Jinja on): a
+    request with tools gets a real, grammar-constrained call (support/tiny_gguf.py)."""
+    pytest.importorskip("gguf", reason="the gguf package builds the test model (pip install gguf)")
+    pytest.importorskip("xllamacpp", reason="llama.cpp's server comes from pip install xllamacpp")
+    from support.llamacpp import LlamaCppServer, build_tiny_gguf
+
+    path = build_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tools.gguf", tools=True)
+    with LlamaCppServer(path, tools=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def tiny_vlm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight Qwen2-VL checkpoint that mlx_vlm.load accepts."""
     pytest.importorskip("mlx_vlm", reason="mlx-vlm runs the model (pip install 'mlx-vlm[cpu]')")

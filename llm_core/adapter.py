@@ -51,6 +51,9 @@ class AdapterBase:
     provider: ClassVar[str] = ""
     #: The provider's options model; None means the provider takes no options.
     options_model: ClassVar[type[ProviderOptions] | None] = None
+    #: Whether the provider sends ``Request.tools`` and parses the model's tool calls. A request
+    #: with tools never reaches a provider that says False (fallback skips it, saying why).
+    supports_tools: ClassVar[bool] = False
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config

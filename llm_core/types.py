@@ -70,6 +70,8 @@ class Response:
     ``metrics`` holds provider timings in seconds and rates (``tokens_per_second``, ...);
     ``raw`` is the provider's own metadata, untouched. ``parsed`` is the validated object of a
     ``schema=`` request (a model instance, a list, a dict for a raw JSON schema).
+    After a tool loop (``client.run``), ``rounds`` holds every round's response and
+    ``messages`` the whole conversation with the calls and their results.
     """
 
     content: str
@@ -87,6 +89,8 @@ class Response:
     metrics: dict[str, float] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     parsed: Any = None
+    rounds: list[Response] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -107,6 +111,8 @@ class StreamEvent:
 
     With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
     validated); the final event's ``response.parsed`` is the validated object.
+    ``tool_call`` is set on the event that completes a streamed tool call (the final
+    ``response.tool_calls`` lists them all).
     """
 
     text: str = ""
@@ -114,6 +120,7 @@ class StreamEvent:
     done: bool = False
     response: Response | None = None
     partial: Any = None
+    tool_call: ToolCall | None = None
 
     @property
     def finish_reason(self) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from llm_core.client.base import DOC_ARGS, EMBED_DOC, ClientBase, Prompt
@@ -43,6 +43,23 @@ class AsyncClient(ClientBase):
     async def health_check(self) -> Health:
         """Whether the provider answers (never raises for a server that is down)."""
         return await arun(self._health_check())
+
+    async def run(
+        self,
+        prompt: Prompt | Request,
+        *,
+        tools: list[Any],
+        max_rounds: int = 8,
+        approve: Callable[[Any], bool] | None = None,
+        **fields: Any,
+    ) -> Response:
+        """Ask with ``tools``, run the calls the model makes and ask again, until it answers
+        without calls or ``max_rounds`` is reached (``specs/tools.md``)."""
+        from llm_core.tools.loop import loop_flow
+
+        return await arun(
+            loop_flow(self, prompt, tools, max_rounds=max_rounds, approve=approve, fields=fields)
+        )
 
     async def aclose(self) -> None:
         """Release connections and loaded models."""

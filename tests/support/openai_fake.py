@@ -23,13 +23,15 @@ Structured output: a ``json_schema`` response format is answered with a JSON val
 ``json_schema`` with a 400 as servers without schema support do (``refused_formats``: the
 response-format types answered so, e.g. also ``json_object`` for a server without JSON mode).
 ``server.answers`` is a script: while it has items, each chat call answers the next one (its
-whitespace words), whatever else.
+whitespace words), whatever else; an item that is a list of (name, arguments) answers a
+non-streamed call with those tool calls (``finish_reason: "tool_calls"``).
 Faults (``server.faults``) apply to every route, before the auth check.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -128,6 +130,8 @@ class OpenAIFake(HTTPServer):
         if self.strict_models and model not in self.models:
             message = f"model '{model}' not found"
             return Reply(404, body={"error": {"message": message, "type": "not_found_error"}})
+        if self.answers and isinstance(self.answers[0], list) and not body.get("stream"):
+            return self.tool_reply(model, self.answers.pop(0))
         words, finish = self.answer(body)
         texts = [text_of(m.get("content")) for m in body["messages"] if isinstance(m, dict)]
         prompt, n = sum(len(t.split()) for t in texts), len(words)
@@ -143,6 +147,23 @@ class OpenAIFake(HTTPServer):
         choice = {"finish_reason": finish, "index": 0, "message": message}
         reply = {"choices": [choice], **base, "object": "chat.completion", "usage": usage}
         return Reply(body={**reply, "timings": timings})
+
+    def tool_reply(self, model: str, calls: list[tuple[str, dict]]) -> Reply:
+        """A scripted answer that calls tools (``answers`` item: a list of (name, arguments));
+        arguments go out as JSON strings, as OpenAI and llama.cpp send them."""
+        n = next(self._ids)
+        tool_calls = [
+            {
+                "id": f"call_{n}_{i}",
+                "type": "function",
+                "function": {"name": name, "arguments": json.dumps(args)},
+            }
+            for i, (name, args) in enumerate(calls)
+        ]
+        message = {"role": "assistant", "content": None, "tool_calls": tool_calls}
+        choice = {"finish_reason": "tool_calls", "index": 0, "message": message}
+        body = {"choices": [choice], "id": f"chatcmpl-{n:08d}", "model": model, **FINGERPRINT}
+        return Reply(body={**body, "object": "chat.completion", "usage": None})
 
     def chunks(
         self, base: dict, words: list[str], finish: str, usage: dict | None, timings: dict
