@@ -20,9 +20,12 @@ __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
+    "Deployment",
     "ProviderConfig",
     "RetrySettings",
+    "RouterSettings",
     "Settings",
+    "StateSettings",
     "Timeouts",
     "load_settings",
 ]
@@ -76,6 +79,19 @@ class CooldownSettings(BaseModel):
     cooldown: float = Field(30.0, ge=0)
 
 
+class StateSettings(BaseModel):
+    """Where shared state lives (cooldowns, caches, in-flight leases, rate limits): ``memory``
+    (this process), ``sqlite:///path/to/file.db`` (one machine, several processes) or
+    ``redis://host:6379/0`` (several machines; ``pip install llm-core-redis``)."""
+
+    model_config = _STRICT
+    url: str = "memory"
+    prefix: str = Field("llm_core:", min_length=1)
+    timeout: float = Field(0.1, gt=0, le=10)
+    retry_after: float = Field(1.0, gt=0)
+    sync_interval: float = Field(0.25, ge=0)
+
+
 class ProviderConfig(BaseModel):
     """Where and how to reach one provider: the primary, or one link of a fallback chain."""
 
@@ -116,6 +132,43 @@ class ProviderConfig(BaseModel):
         return f"{self.label()}@{redact_url(self.base_url) if self.base_url else '-'}"
 
 
+class Deployment(ProviderConfig):
+    """One replica a router spreads requests over: a provider config plus its routing knobs."""
+
+    weight: float = Field(1.0, gt=0)
+    max_in_flight: int | None = Field(None, ge=1)
+    rpm: int | None = Field(None, ge=1)
+
+
+class RouterSettings(BaseModel):
+    """The ``llm_core.router`` plugin: one logical provider over ``deployments``.
+
+    ``strategy`` is ``round_robin``, ``least_in_flight``, ``lowest_latency`` or ``weighted``.
+    Each deployment gets ``attempts`` tries (its own retry layer) before the next one is asked;
+    a request waits at most ``queue_timeout`` s for a free slot when every deployment is at its
+    ``max_in_flight``; a lease left by a crashed process expires after ``lease_ttl`` s.
+    """
+
+    model_config = _STRICT
+    deployments: list[Deployment] = Field(default=[])
+    strategy: str = "round_robin"
+    same_model: bool = True
+    attempts: int = Field(1, ge=1, le=20)
+    queue_timeout: float = Field(30.0, ge=0)
+    lease_ttl: float = Field(300.0, gt=0)
+    ewma_alpha: float = Field(0.3, gt=0, le=1)
+    explore_every: int = Field(20, ge=0)
+
+    @field_validator("strategy")
+    @classmethod
+    def _strategy(cls, value: str) -> str:
+        value = value.strip().lower().replace("-", "_")
+        known = ("round_robin", "least_in_flight", "lowest_latency", "weighted")
+        if value not in known:
+            raise ValueError("strategy must be one of " + ", ".join(known))
+        return value
+
+
 class Settings(ProviderConfig, BaseSettings):
     """Everything a Client needs: the primary provider plus retry, cache, cooldown, fallbacks."""
 
@@ -134,6 +187,8 @@ class Settings(ProviderConfig, BaseSettings):
     # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
     fallbacks: list[ProviderConfig] = Field(default=[])
     fallback_on_auth_errors: bool = False
+    router: RouterSettings = Field(default_factory=RouterSettings)
+    state: StateSettings = Field(default_factory=StateSettings)
 
     def primary(self) -> ProviderConfig:
         """The primary provider's config alone."""
