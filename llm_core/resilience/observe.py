@@ -57,6 +57,7 @@ class Observer:
         self._state = -1
         self._callers = {name: getattr(pm.hook, name) for name in _HOOKS}
         self._impls: dict[str, tuple[tuple[Any, Any], ...]] = {}
+        self._always: set[str] = set()
 
     def _observers(self, hook: str) -> tuple[tuple[Any, Any], ...]:
         if self._state != self._pm.state:
@@ -64,12 +65,22 @@ class Observer:
                 name: tuple((i, getattr(i.plugin, "observes", None)) for i in c.get_hookimpls())
                 for name, c in self._callers.items()
             }
+            # hooks some plugin always observes (it has no ``observes`` method): no question
+            self._always = {
+                n for n, impls in self._impls.items() if any(o is None for _, o in impls)
+            }
             self._state = self._pm.state
         return self._impls[hook]
 
     def live(self, hook: str) -> bool:
         """Whether calling ``hook`` can do anything: some implementation observes it now."""
-        return any(observes is None or observes(hook) for _impl, observes in self._observers(hook))
+        impls = self._observers(hook)
+        if hook in self._always:
+            return True
+        for _impl, observes in impls:  # noqa: SIM110 -- a loop, not any(): runs on every request
+            if observes(hook):
+                return True
+        return False
 
     @property
     def live_calls(self) -> bool:

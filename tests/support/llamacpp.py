@@ -38,7 +38,11 @@ Observed (xllamacpp 2026.10.11549, gguf 0.19, 2-core Linux, n_parallel 4; "..." 
   "type":"server_error"}}.
 - No "messages" (stream or not) -> 400 {"error":{"code":400,"message":"'messages' is required",
   "type":"invalid_request_error"}}; broken JSON -> 400 "[json.exception.parse_error.101] ...";
-  "response_format":{"type":"json_object"} -> 400 "Failed to initialize samplers: std::exception".
+  "response_format" json_object / json_schema: llama.cpp prefixes its grammar with the generation
+  prompt ("<|im_start|>assistant\n"); with add_space_prefix (SPM default) the text after a special
+  token gets a space, the grammar rejects it -> 400 "Failed to initialize samplers:
+  std::exception". Built with add_space_prefix False, both are answered under the grammar (random
+  weights never close a string: bound strings with maxLength for a complete object).
   /v1/embeddings -> 501 "not_supported_error"; /api/tags -> 404 "not_found_error".
 - 4 concurrent requests (64 tokens): all 200 "length", 0.1-0.25 s; 8 concurrent streams ~0.8 s.
 - SURPRISE: deleting the Server while it answers a request blocks until that client hangs up
@@ -124,6 +128,7 @@ def build_tiny_gguf(path: Path, *, seed: int = 0, stop_on_eos: bool = False) -> 
     w.add_eos_token_id(EOS_ID)
     w.add_unk_token_id(UNK_ID)
     w.add_add_bos_token(True)
+    w.add_add_space_prefix(False)  # else text after <|im_start|> gets a space and grammars fail
     w.add_chat_template(CHATML_TEMPLATE)
     ones = np.ones(N_EMBD, dtype=np.float32)
     words = [i for i, t in enumerate(tokens) if t[0] == "\u2581" and t[1:] in _WORDS]
