@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx"]
+PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx", "plugins/llm_otel"]
 MLX = "mlx-vlm[cpu]>=0.7" if sys.platform.startswith("linux") else "mlx-vlm>=0.7"
 TEST_TOOLS = [
     "pytest>=8",
@@ -31,7 +31,9 @@ TEST_TOOLS = [
     "xllamacpp",
     "pillow",
     "tokenizers",
+    "hypothesis>=6",
     MLX,
+    "opentelemetry-sdk>=1.27",
 ]
 
 
@@ -69,13 +71,14 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    """The whole suite (core and plugins, real engines) with coverage of the core."""
+    """The whole suite (core and plugins, real engines) with coverage of the core and plugins."""
     pip_install(*editable(".", *PLUGINS), *TEST_TOOLS)
     # coverage starts before pytest: the contract kit's pytest11 entry point imports llm_core
     # while plugins load, before pytest-cov would start measuring.
     sh(python(), "-m", "coverage", "erase")
     sh(python(), "-m", "coverage", "run", "-m", "pytest", *args, env={"HF_HUB_OFFLINE": "1"})
-    sh(python(), "-m", "coverage", "report")
+    # fail_under (pyproject.toml) holds for the whole suite only, not for a filtered run.
+    sh(python(), "-m", "coverage", "report", *(["--fail-under=0"] if args else []))
 
 
 def installs(args: list[str]) -> None:
@@ -101,7 +104,10 @@ BENCHES = {
     "resilience": "bench/resilience.py",
     "ollama": "bench/ollama.py",
     "lmstudio": "bench/lmstudio.py",
+    "embeddings": "bench/embeddings.py",
+    "otel": "bench/otel.py",
     "mlx": "bench/mlx_provider.py",
+    "structured": "bench/structured.py",
 }
 
 

@@ -22,18 +22,24 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.call import Call
     from llm_core.client import AsyncClient, Client
     from llm_core.config import ProviderConfig, Settings, load_settings
+    from llm_core.embeddings import Embeddings, EmbedRequest
     from llm_core.errors import (
         AuthenticationError,
         ConfigurationError,
         ConnectionError,
+        ContextLengthError,
+        EmbeddingMismatchError,
         FallbackExhaustedError,
         GenerationError,
         InvalidResponseError,
         LLMError,
         ModelNotFoundError,
+        NotSupportedError,
+        PluginError,
         ProviderError,
         RateLimitError,
         ServerError,
+        StructuredOutputError,
         TimeoutError,
         ValidationError,
     )
@@ -43,6 +49,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from llm_core.plugins import get_plugin_manager, list_plugins
     from llm_core.request import Request
     from llm_core.streams import AsyncStream, Stream
+    from llm_core.structured.schema import Schema, to_schema
     from llm_core.types import Attempt, Health, ModelInfo, Response, StreamEvent, Usage
 
 # Public name -> the module that defines it. Importing llm_core does no work until a name is
@@ -84,6 +91,15 @@ _LAZY = {
     "hookimpl": "llm_core.hookspecs",
     "list_plugins": "llm_core.plugins",
     "load_settings": "llm_core.config",
+    "Schema": "llm_core.structured.schema",
+    "StructuredOutputError": "llm_core.errors",
+    "to_schema": "llm_core.structured.schema",
+    "EmbedRequest": "llm_core.embeddings",
+    "Embeddings": "llm_core.embeddings",
+    "ContextLengthError": "llm_core.errors",
+    "EmbeddingMismatchError": "llm_core.errors",
+    "NotSupportedError": "llm_core.errors",
+    "PluginError": "llm_core.errors",
 }
 
 __version__ = "0.1.0"
@@ -97,6 +113,10 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbedRequest",
+    "EmbeddingMismatchError",
+    "Embeddings",
     "FallbackExhaustedError",
     "GenerationError",
     "Health",
@@ -107,15 +127,19 @@ __all__ = [
     "Message",
     "ModelInfo",
     "ModelNotFoundError",
+    "NotSupportedError",
+    "PluginError",
     "ProviderConfig",
     "ProviderError",
     "RateLimitError",
     "Request",
     "Response",
+    "Schema",
     "ServerError",
     "Settings",
     "Stream",
     "StreamEvent",
+    "StructuredOutputError",
     "TextPart",
     "TimeoutError",
     "ToolCall",
@@ -126,6 +150,7 @@ __all__ = [
     "hookimpl",
     "list_plugins",
     "load_settings",
+    "to_schema",
 ]
 
 

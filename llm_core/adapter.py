@@ -22,19 +22,22 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from llm_core.checks import check_json
 from llm_core.config import ProviderConfig
-from llm_core.errors import ConfigurationError, ValidationError
+from llm_core.errors import ConfigurationError, NotSupportedError, ValidationError
 from llm_core.request import Request
+from llm_core.structured.prompt import with_json_instruction
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions"]
+__all__ = ["Adapter", "AdapterBase", "AsyncAdapter", "ProviderOptions", "with_json_instruction"]
 
 
 class ProviderOptions(BaseModel):
     """Base for a provider's options model: unknown names are errors, never silently dropped."""
 
     # Built on first validation, not at import: most requests carry no options.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # strict: num_ctx=True or "8" is a mistake to name, not a value to coerce.
+    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
 
 
 class AdapterBase:
@@ -77,6 +80,10 @@ class AdapterBase:
         import pydantic
 
         try:
+            check_json("options", options)
+        except ValidationError as exc:
+            raise error(exc.message, provider=self.provider, hint=exc.hint) from None
+        try:
             parsed = self.options_model.model_validate(options)
         except pydantic.ValidationError as exc:
             first = exc.errors(include_url=False)[0]
@@ -88,6 +95,19 @@ class AdapterBase:
                 message = f"invalid option {name} = {first.get('input')!r}: {first['msg']}"
             raise error(message, provider=self.provider, hint=f"Valid options: {valid}.") from None
         return parsed.model_dump(exclude_unset=True)
+
+    #: Why this provider has no embeddings, and what to use instead (None: the generic hint).
+    embed_hint: ClassVar[str | None] = None
+
+    def embed_unsupported(self, model: str | None = None) -> NotSupportedError:
+        """The error of an adapter that has no ``embed`` (the contract's default)."""
+        return NotSupportedError(
+            f"provider {self.provider!r} does not support embeddings",
+            provider=self.provider,
+            model=model,
+            hint=self.embed_hint
+            or "Use a provider that embeds (ollama, openai, lmstudio): llm-core providers.",
+        )
 
 
 class Adapter(AdapterBase, ABC):
@@ -108,6 +128,10 @@ class Adapter(AdapterBase, ABC):
     @abstractmethod
     def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
+
+    def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """Embed ``request.texts`` (an EmbedRequest) into Embeddings; default: not supported."""
+        raise self.embed_unsupported(request.model or self.config.model)
 
     def close(self) -> None:
         """Release connections and other resources."""
@@ -139,6 +163,10 @@ class AsyncAdapter(AdapterBase, ABC):
     @abstractmethod
     async def health_check(self) -> Health:
         """Whether the provider answers; never raises for an unreachable server."""
+
+    async def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """Embed ``request.texts`` (an EmbedRequest) into Embeddings; default: not supported."""
+        raise self.embed_unsupported(request.model or self.config.model)
 
     async def aclose(self) -> None:
         """Release connections and other resources."""

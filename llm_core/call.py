@@ -22,13 +22,14 @@ _ids = itertools.count(1)
 class Call:
     """One logical call: what every layer and observer of it shares.
 
-    ``operation`` is ``"chat"``, ``"models"`` or ``"health"``; ``stream`` says whether the answer
-    is streamed. ``deadline`` is the absolute ``time.monotonic()`` instant from
-    ``timeouts.total`` (None: only the per-phase timeouts). ``attempt`` is the try at the current
-    provider (the retry layer sets it before each try, from 1) and ``link`` the index of the
-    fallback link being tried (0: the primary). ``started`` is the ``time.perf_counter()``
-    instant the call began, ``first_token`` that of a stream's first text. ``state`` belongs to
-    observers (a span, a timer); the core never reads it. ``id`` is unique in the process.
+    ``operation`` is ``"chat"``, ``"models"``, ``"health"`` or ``"embed"`` (one embed batch);
+    ``stream`` says whether the answer is streamed. ``deadline`` is the absolute
+    ``time.monotonic()`` instant from ``timeouts.total`` (None: only the per-phase timeouts).
+    ``attempt`` is the try at the current provider (the retry layer sets it before each try,
+    from 1) and ``link`` the index of the fallback link being tried (0: the primary).
+    ``started`` is the ``time.perf_counter()`` instant the call began, ``first_token`` that of a
+    stream's first text. ``state`` belongs to observers (a span, a timer); the core never reads
+    it. ``id`` is unique in the process.
     """
 
     operation: str
@@ -42,7 +43,7 @@ class Call:
     started: float = field(default_factory=time.perf_counter)
     first_token: float | None = None
     state: dict[str, Any] = field(default_factory=dict)
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=_ids.__next__)
 
     @property
     def time_left(self) -> float | None:

@@ -11,21 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from llm_core.errors import ConfigurationError, redact_url
+from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.errors import ConfigurationError, redact_url, remember_secret
+from llm_core.limits import Limits
+from llm_core.scaling import RouterSettings, StateSettings
 
 __all__ = [
     "ENV_PREFIX",
     "CacheSettings",
     "CooldownSettings",
-    "Deployment",
+    "ImageSettings",
+    "Limits",
     "ProviderConfig",
     "RetrySettings",
-    "RouterSettings",
     "Settings",
-    "StateSettings",
     "Timeouts",
     "load_settings",
 ]
@@ -68,6 +70,7 @@ class CacheSettings(BaseModel):
     response_ttl: float = Field(600.0, gt=0)
     max_entries: int = Field(1024, ge=1)
     force: bool = False
+    embeddings: bool = False
 
 
 class CooldownSettings(BaseModel):
@@ -79,17 +82,16 @@ class CooldownSettings(BaseModel):
     cooldown: float = Field(30.0, ge=0)
 
 
-class StateSettings(BaseModel):
-    """Where shared state lives (cooldowns, caches, in-flight leases, rate limits): ``memory``
-    (this process), ``sqlite:///path/to/file.db`` (one machine, several processes) or
-    ``redis://host:6379/0`` (several machines; ``pip install llm-core-redis``)."""
+class ImageSettings(BaseModel):
+    """Remote image URLs: fetched by the client (asynchronously on AsyncClient) within the
+    call's deadline, at most ``max_bytes`` and ``max_redirects``; ``remote=False`` refuses them
+    (a server that passes user input on should)."""
 
     model_config = _STRICT
-    url: str = "memory"
-    prefix: str = Field("llm_core:", min_length=1)
-    timeout: float = Field(0.1, gt=0, le=10)
-    retry_after: float = Field(1.0, gt=0)
-    sync_interval: float = Field(0.25, ge=0)
+    remote: bool = True
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_redirects: int = Field(3, ge=0)
+    timeout: float = Field(10.0, gt=0)
 
 
 class ProviderConfig(BaseModel):
@@ -100,8 +102,25 @@ class ProviderConfig(BaseModel):
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
+    #: ``user:password`` for HTTP Basic auth; a base_url's user-info is moved here.
+    basic_auth: SecretStr | None = None
     timeouts: Timeouts = Field(default_factory=Timeouts)
     options: dict[str, Any] = Field(default_factory=dict)
+    #: Extra HTTP headers sent with every request to this provider (a gateway's tenant header,
+    #: a fault-injection header); never to a fallback link, which has its own. Not in reprs.
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @field_validator("headers")
+    @classmethod
+    def _header_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not name or any(c in name for c in " :\r\n") or "\n" in text or "\r" in text:
+                raise ValueError(
+                    f"header {name!r} must be a token name with a one-line value (no CR/LF)"
+                )
+        return value
+
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("provider")
     @classmethod
@@ -111,17 +130,35 @@ class ProviderConfig(BaseModel):
             raise ValueError("a provider name is letters, digits, '-' and '_'")
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_api_key(value.get_secret_value())
+            remember_secret(value.get_secret_value())  # scrubbed from every error text
+        return value
+
+    @model_validator(mode="after")
+    def _user_info(self) -> ProviderConfig:
+        # http://user:secret@host: the credentials go into a header, never into a logged URL.
+        url, user_info = split_user_info(self.base_url) if self.base_url else (None, None)
+        if user_info is not None:
+            self.__dict__["base_url"] = url  # not setattr: validate_assignment would recurse
+            self.__dict__["basic_auth"] = SecretStr(user_info)
+        if self.basic_auth is not None:
+            if self.api_key is not None:
+                raise ValueError(
+                    "base_url has user:password and api_key is set too; give one credential"
+                )
+            remember_basic_auth(self.basic_auth.get_secret_value())
+        return self
+
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip().rstrip("/")
-        if "://" not in value:
-            value = "http://" + value
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must be an http:// or https:// URL")
-        return value
+        return check_base_url(value)
 
     def label(self) -> str:
         """``provider`` or ``provider:model``, for messages and fallback trails."""
@@ -130,43 +167,6 @@ class ProviderConfig(BaseModel):
     def key(self) -> str:
         """A process-wide identity for this provider: its label plus its redacted base URL."""
         return f"{self.label()}@{redact_url(self.base_url) if self.base_url else '-'}"
-
-
-class Deployment(ProviderConfig):
-    """One replica a router spreads requests over: a provider config plus its routing knobs."""
-
-    weight: float = Field(1.0, gt=0)
-    max_in_flight: int | None = Field(None, ge=1)
-    rpm: int | None = Field(None, ge=1)
-
-
-class RouterSettings(BaseModel):
-    """The ``llm_core.router`` plugin: one logical provider over ``deployments``.
-
-    ``strategy`` is ``round_robin``, ``least_in_flight``, ``lowest_latency`` or ``weighted``.
-    Each deployment gets ``attempts`` tries (its own retry layer) before the next one is asked;
-    a request waits at most ``queue_timeout`` s for a free slot when every deployment is at its
-    ``max_in_flight``; a lease left by a crashed process expires after ``lease_ttl`` s.
-    """
-
-    model_config = _STRICT
-    deployments: list[Deployment] = Field(default=[])
-    strategy: str = "round_robin"
-    same_model: bool = True
-    attempts: int = Field(1, ge=1, le=20)
-    queue_timeout: float = Field(30.0, ge=0)
-    lease_ttl: float = Field(300.0, gt=0)
-    ewma_alpha: float = Field(0.3, gt=0, le=1)
-    explore_every: int = Field(20, ge=0)
-
-    @field_validator("strategy")
-    @classmethod
-    def _strategy(cls, value: str) -> str:
-        value = value.strip().lower().replace("-", "_")
-        known = ("round_robin", "least_in_flight", "lowest_latency", "weighted")
-        if value not in known:
-            raise ValueError("strategy must be one of " + ", ".join(known))
-        return value
 
 
 class Settings(ProviderConfig, BaseSettings):
@@ -183,12 +183,21 @@ class Settings(ProviderConfig, BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     cooldown: CooldownSettings = Field(default_factory=CooldownSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)
     # Not default_factory=list: pydantic would parse list's text signature, which compiles the
     # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
     fallbacks: list[ProviderConfig] = Field(default=[])
     fallback_on_auth_errors: bool = False
     router: RouterSettings = Field(default_factory=RouterSettings)
     state: StateSettings = Field(default_factory=StateSettings)
+
+    @field_validator("fallbacks", mode="before")
+    @classmethod
+    def _fallback_names(cls, value: Any) -> Any:
+        # "ollama" is short for {"provider": "ollama"}, in arguments and in LLM_CORE_FALLBACKS
+        if isinstance(value, list):
+            return [_as_config_dict(item) for item in value]
+        return value
 
     def primary(self) -> ProviderConfig:
         """The primary provider's config alone."""
@@ -197,8 +206,11 @@ class Settings(ProviderConfig, BaseSettings):
             model=self.model,
             base_url=self.base_url,
             api_key=self.api_key,
+            basic_auth=self.basic_auth,
             timeouts=self.timeouts,
             options=self.options,
+            headers=self.headers,
+            limits=self.limits,
         )
 
 
@@ -211,12 +223,18 @@ def load_settings(**overrides: Any) -> Settings:
             f"unknown setting {unknown[0]!r}",
             hint="Known settings: " + ", ".join(sorted(Settings.model_fields)) + ".",
         )
-    if "fallbacks" in kwargs:
-        kwargs["fallbacks"] = [_as_config_dict(f) for f in kwargs["fallbacks"]]
     try:
         return Settings(**kwargs)
     except pydantic.ValidationError as exc:
         raise _configuration_error(exc) from None
+    except SettingsError as exc:  # an LLM_CORE_* variable holding JSON that does not parse
+        field = str(exc).partition('field "')[2].partition('"')[0] or "settings"
+        env = ENV_PREFIX + field.upper()
+        raise ConfigurationError(
+            f"environment variable {env} is not valid JSON",
+            hint=f"Set {env} to valid JSON: an object for options, retry, cache and timeouts, "
+            "a list for fallbacks.",
+        ) from None
 
 
 def _as_config_dict(value: Any) -> Any:
@@ -227,13 +245,22 @@ def _as_config_dict(value: Any) -> Any:
     return value
 
 
+_SECRET_MARKS = ("api_key", "basic_auth", "@")
+
+
 def _configuration_error(exc: pydantic.ValidationError) -> ConfigurationError:
     err = exc.errors(include_url=False)[0]
     loc = [str(p) for p in err["loc"]]
     field = ".".join(loc) or "settings"
     env = ENV_PREFIX + "__".join(p.upper() for p in loc if not p.isdigit())
     value = err.get("input")
-    shown = "<hidden>" if "api_key" in loc else repr(value)[:80]
+    # A fallback given as an object (or any nested value) may carry a key: never quote it.
+    secret = bool({"api_key", "basic_auth"} & set(loc)) or (
+        isinstance(value, dict | list) and any(k in repr(value) for k in _SECRET_MARKS)
+    )
+    if loc and loc[-1] == "base_url" and isinstance(value, str):
+        value = redact_url(value)  # its user-info is a password
+    shown = "<hidden>" if secret else repr(value)[:80]
     if err["type"] == "extra_forbidden":
         message = f"unknown setting {field!r}"
     else:

@@ -4,6 +4,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
 
     LLMError                          root: catch this to catch everything from llm-core
     ├── ConfigurationError            bad settings, unknown provider, invalid option name
+    │   └── PluginError               an installed plugin is broken (its entry point or its
+    │                                 adapter module failed to import); names plugin and error
     ├── ValidationError               a malformed message or request (bad role, unreadable image,
     │                                 or the server's 400/422 saying so)
     ├── ProviderError                 the provider could not do it (carries status_code)
@@ -14,13 +16,24 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
     │   ├── ServerError               5xx or a busy server: usually transient
     │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
-    │   └── GenerationError           generation failed or broke off; carries partial_text
+    │   │   └── StructuredOutputError the answer failed the schema= it was asked for; carries
+    │   │                             raw_text and pydantic's errors
+    │   ├── GenerationError           generation failed or broke off; carries partial_text
+    │   ├── NotSupportedError         the provider or model cannot do this (embeddings on a
+    │   │                             completion-only model, an adapter without ``embed``)
+    │   ├── ContextLengthError        an input exceeds the model's context (truncate=False)
+    │   └── EmbeddingMismatchError    vectors from different models or sizes in one job, or a
+    │                                 fallback link on another embedding model
     └── FallbackExhaustedError        every provider of a fallback chain failed; lists each
 
 Each error carries ``provider``, ``model``, ``url`` and ``status_code`` where known, and a
 ``hint`` that says what to do. Messages never contain an API key: adapters build them from
 status, body and URL only, and :class:`LLMError` itself strips user-info and the query string
-from every ``url`` it is given (:func:`redact_url`), so no caller has to remember to.
+from every ``url`` it is given (:func:`redact_url`), so no caller has to remember to. Every
+credential the configuration validated (API keys, base-URL user-info, tokens a plugin announces
+with :func:`remember_secret`) is scrubbed from each error's message, hint and partial text
+(:func:`scrub_secrets`), so a key a server echoes in its 401 body never reaches a log line, a
+``Health.detail`` or the CLI.
 """
 
 from __future__ import annotations
@@ -32,17 +45,54 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "ConnectionError",
+    "ContextLengthError",
+    "EmbeddingMismatchError",
     "FallbackExhaustedError",
     "GenerationError",
     "InvalidResponseError",
     "LLMError",
     "ModelNotFoundError",
+    "NotSupportedError",
+    "PluginError",
     "ProviderError",
     "RateLimitError",
     "ServerError",
+    "StructuredOutputError",
     "TimeoutError",
     "ValidationError",
+    "redact_url",
+    "remember_secret",
+    "scrub_secrets",
 ]
+
+#: Credentials the library knows, longest first (a snapshot tuple: threads read it unlocked).
+_secrets: tuple[str, ...] = ()
+_MAX_SECRETS = 256
+#: Shorter values are not scrubbed: replacing every "abc" would garble every message.
+MIN_SECRET_LENGTH = 4
+REDACTED = "[redacted]"
+
+
+def remember_secret(value: str) -> None:
+    """Scrub ``value`` from the text of every llm-core error made from now on.
+
+    The configuration calls this for each API key and base-URL password it validates; a plugin
+    that reads a token of its own (an environment variable) calls it too. At most the 256 most
+    recent values are kept.
+    """
+    global _secrets
+    if len(value) < MIN_SECRET_LENGTH or value in _secrets:
+        return
+    kept = (value, *_secrets)[:_MAX_SECRETS]
+    _secrets = tuple(sorted(kept, key=len, reverse=True))
+
+
+def scrub_secrets(text: str) -> str:
+    """``text`` with every remembered credential replaced by ``[redacted]``."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 def redact_url(url: str) -> str:
@@ -68,6 +118,9 @@ class LLMError(Exception):
         hint: str | None = None,
         status_code: int | None = None,
     ) -> None:
+        if _secrets:  # a server may echo the key it was sent (a 401 body, an error event)
+            message = scrub_secrets(message)
+            hint = scrub_secrets(hint) if hint else hint
         super().__init__(message)
         self.message = message
         self.status_code = status_code
@@ -98,6 +151,18 @@ def _rebuild(cls: type[LLMError], message: str, state: dict) -> LLMError:
 
 class ConfigurationError(LLMError):
     """Settings are invalid, a provider is unknown, or an option is not accepted."""
+
+
+class PluginError(ConfigurationError):
+    """An installed plugin is broken: its entry point or its adapter module failed to import.
+
+    ``plugin`` names the plugin; the message names the import error. A fallback chain moves on
+    past a link whose plugin is broken (the other links may be fine).
+    """
+
+    def __init__(self, message: str, *, plugin: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.plugin = plugin
 
 
 class ValidationError(LLMError):
@@ -144,12 +209,32 @@ class InvalidResponseError(ProviderError):
     """The answer was not what the protocol promises (not JSON, wrong shape, wrong type)."""
 
 
+class StructuredOutputError(InvalidResponseError):
+    """The answer is not JSON, or not the shape ``schema=`` asked for (after any repairs).
+
+    ``raw_text`` is the model's answer, ``errors`` pydantic's error list (``loc``, ``msg``,
+    ``type``), ``schema_name`` the schema's name; ``attempts`` counts the tries (repairs too).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str = "",
+        errors: Sequence[dict] = (),
+        schema_name: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.raw_text, self.errors, self.schema_name = raw_text, list(errors), schema_name
+
+
 class GenerationError(ProviderError):
     """Generation failed or broke off; ``partial_text`` holds what arrived before the failure."""
 
     def __init__(self, message: str, *, partial_text: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
-        self.partial_text = partial_text
+        self.partial_text = scrub_secrets(partial_text) if _secrets else partial_text
 
 
 class FallbackExhaustedError(LLMError):
@@ -163,3 +248,16 @@ class FallbackExhaustedError(LLMError):
         )
         kwargs.setdefault("hint", "Start one of these providers, or fix the first error listed.")
         super().__init__(f"all {len(self.failures)} providers failed:\n{lines}", **kwargs)
+
+
+class NotSupportedError(ProviderError):
+    """The provider, adapter or model cannot do this operation; another model or provider can."""
+
+
+class ContextLengthError(ProviderError):
+    """An input is longer than the model's context; shorten it or let the server truncate."""
+
+
+class EmbeddingMismatchError(ProviderError):
+    """Vectors of one embedding job would come from different vector spaces (another model or
+    another size); llm-core never mixes them silently."""

@@ -74,8 +74,11 @@ def llm_core_response_cache_store(settings: Settings) -> Any:
     """Return the store the response cache keeps answers in (first non-None result wins).
 
     A store has ``get(key) -> Response | None`` and ``set(key, response, ttl)``; both must be
-    thread-safe. The core's default (``trylast``) is an in-memory LRU with TTL; a plugin can
-    return a disk or Redis store instead.
+    thread-safe. Optional: ``aget`` / ``aset`` coroutines, awaited by ``AsyncClient`` (otherwise
+    it runs the sync methods in a worker thread, or inline for a store with ``blocking =
+    False``). A store that raises is a cache miss with one ``StoreWarning``, never a failed
+    call. The core's default (``trylast``) is an in-memory LRU with TTL; a plugin can return a
+    disk or Redis store instead (``llm_core.resilience.cache.access`` has the whole protocol).
 
     :param settings: the Settings (``settings.cache`` holds TTL and size).
     """
@@ -125,7 +128,8 @@ def llm_core_on_call_end(
     ``response`` and ``error`` are None).
 
     :param call: the call.
-    :param response: the finished Response (the final one of a stream), or None.
+    :param response: the finished Response (the final one of a stream; an embed batch's
+        Embeddings), or None.
     :param error: what the caller got raised, or None.
     """
 
@@ -188,7 +192,7 @@ def llm_core_on_cache_hit(call: Call, provider: str, model: str | None, kind: st
     :param call: the logical call.
     :param provider: the provider name.
     :param model: the model requested (None for model lists).
-    :param kind: ``"response"`` or ``"models"``.
+    :param kind: ``"response"``, ``"models"`` or ``"embedding"``.
     """
 
 

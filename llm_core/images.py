@@ -91,8 +91,13 @@ class Image:
         """True when the image is an http(s) URL that has not been fetched."""
         return self.url is not None and self._data is None
 
+    def fetched(self, data: bytes) -> None:
+        """Keep ``data`` as this remote image's bytes (the client fetched them)."""
+        self._data = bytes(data)
+
     def data(self) -> bytes:
-        """The image bytes, read and validated once (a remote URL is fetched with httpx2)."""
+        """The image bytes, read and validated once (a remote URL not fetched by the client yet
+        is fetched here, blocking, with the default :mod:`~llm_core.image_fetch` limits)."""
         if self._data is None:
             if self.path is not None:
                 try:
@@ -164,14 +169,6 @@ def _decode_data_url(url: str) -> tuple[bytes, str | None]:
 
 
 def _fetch(url: str) -> bytes:
-    import httpx2
+    from llm_core.image_fetch import fetch  # capped, few redirects (the client fetches first)
 
-    try:
-        response = httpx2.get(url, timeout=10.0, follow_redirects=True)
-        response.raise_for_status()
-    except httpx2.HTTPError as exc:
-        raise ValidationError(
-            f"cannot fetch image {url!r}: {exc}",
-            hint="Download the image and pass its path or bytes instead.",
-        ) from None
-    return response.content
+    return fetch(url)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from llm_core.checks import check_optional_str, check_text
 from llm_core.errors import ValidationError
 from llm_core.images import Image
 
@@ -63,8 +64,19 @@ class Message:
                 f"message role {self.role!r} is not one of system, user, assistant, tool",
                 hint="Use Message('user', 'text') or a dict {'role': 'user', 'content': '...'}.",
             )
-        if not isinstance(self.content, str):
+        if isinstance(self.content, str):
+            check_text(f"{self.role} message content", self.content)
+        elif isinstance(self.content, list | tuple):
             self.content = [_coerce_part(p) for p in self.content]
+        else:
+            raise ValidationError(
+                f"{self.role} message content must be a string or a list of parts, "
+                f"got {type(self.content).__name__} {self.content!r:.60}",
+                hint="Pass content='text', or a list such as ['text', Image('photo.png')]; "
+                "wrap a single part dict in a list.",
+            )
+        check_optional_str("message name", self.name)
+        check_optional_str("message tool_call_id", self.tool_call_id)
         if not self.content and not self.tool_calls:
             raise ValidationError(
                 f"{self.role} message has empty content",
@@ -79,7 +91,7 @@ class Message:
     @classmethod
     def user(cls, text: str, images: Iterable[Any] = ()) -> Message:
         """A user message with optional images (paths, bytes, URLs, data URLs or Image)."""
-        imgs = [ImagePart(i if isinstance(i, Image) else Image(i)) for i in images]
+        imgs = [ImagePart(i if isinstance(i, Image) else Image(i)) for i in image_list(images)]
         return cls("user", [TextPart(text), *imgs] if imgs else text)
 
     @classmethod
@@ -106,6 +118,7 @@ def _coerce_part(part: Any) -> Part:
     if isinstance(part, TextPart | ImagePart):
         return part
     if isinstance(part, str):
+        check_text("message content", part)
         return TextPart(part)
     if isinstance(part, Image | bytes | bytearray | os.PathLike):
         return ImagePart(part if isinstance(part, Image) else Image(part))
@@ -127,6 +140,21 @@ def _coerce_part(part: Any) -> Part:
         hint="Content parts are strings, Image objects, {'type':'text','text':...} or "
         "{'type':'image_url','image_url':{'url':...}}.",
     )
+
+
+def image_list(images: Any) -> list[Any]:
+    """``images`` as a list; a lone string, bytes or Image is a mistake named with its fix."""
+    if isinstance(images, str | bytes | bytearray | Image | os.PathLike):
+        raise ValidationError(
+            f"images must be a list of images, got a single {type(images).__name__}",
+            hint="Wrap it in a list: images=['photo.png'].",
+        )
+    if not isinstance(images, Iterable):
+        raise ValidationError(
+            f"images must be a list of images, got {type(images).__name__} {images!r:.60}",
+            hint="Pass images=['photo.png', png_bytes] (paths, bytes, URLs or Image).",
+        )
+    return list(images)
 
 
 def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message]:
@@ -157,7 +185,7 @@ def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message
             content = item.get("content", "")
             if item.get("images"):
                 content = [TextPart(content)] if isinstance(content, str) else list(content)
-                content += [ImagePart(Image(x)) for x in item["images"]]
+                content += [ImagePart(Image(x)) for x in image_list(item["images"])]
             out.append(
                 Message(
                     item["role"],

@@ -129,6 +129,10 @@ class PluginManager(pluggy.PluginManager):
                 hint += f"; check {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r}"
         else:
             hint = "Install the plugin that provides it, or pick one of the installed providers."
+        if self.broken and name not in self.broken:  # it may be one of theirs
+            hint += " Broken plugins that may provide it: " + "; ".join(
+                f"{b.name} ({b.distribution}): {b.error}" for b in self.broken.values()
+            )
         return ConfigurationError(f"unknown provider {name!r}; installed: {installed}", hint=hint)
 
 

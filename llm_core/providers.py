@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core.config import ProviderConfig
-from llm_core.errors import ConfigurationError
+from llm_core.errors import ConfigurationError, PluginError
 from llm_core.hookspecs import hookimpl
 
 __all__ = ["BuiltinPlugin", "ProviderRegistrar", "ProviderSpec", "Registry", "load_object"]
@@ -54,17 +54,49 @@ class ProviderSpec:
     protocol: Any = None
 
     def adapter_class(self, is_async: bool) -> type:
-        """The sync or async adapter class, imported on first use."""
-        attr = "async_adapter" if is_async else "adapter"
-        cls = getattr(self, attr)
-        if cls is None and self.protocol is not None:
-            from llm_core.http import shells_for
+        """The sync or async adapter class, imported on first use.
 
-            self.adapter, self.async_adapter = shells_for(load_object(self.protocol))
+        A module that fails to import, or lacks the class, raises :class:`PluginError` naming
+        the plugin, the reference and the import error (never a raw ImportError).
+        """
+        attr = "async_adapter" if is_async else "adapter"
+        try:
             cls = getattr(self, attr)
-        cls = load_object(cls)
+            if cls is None and self.protocol is not None:
+                from llm_core.http import shells_for
+
+                self.adapter, self.async_adapter = shells_for(self._load(self.protocol))
+                cls = getattr(self, attr)
+            cls = self._load(cls)
+        except PluginError:
+            raise
+        except Exception as exc:  # a broken plugin module: say which, and why
+            raise self._broken(getattr(self, attr) or self.protocol, exc) from None
         setattr(self, attr, cls)
         return cls
+
+    def check(self) -> str | None:
+        """Import both adapters (or the protocol); the error text when that fails, else None."""
+        try:
+            self.adapter_class(False), self.adapter_class(True)
+        except PluginError as exc:
+            return exc.message
+        return None
+
+    def _load(self, ref: Any) -> Any:
+        try:
+            return load_object(ref)
+        except Exception as exc:
+            raise self._broken(ref, exc) from None
+
+    def _broken(self, ref: Any, exc: BaseException) -> PluginError:
+        return PluginError(
+            f"provider {self.name!r} of plugin {self.plugin!r} is broken: "
+            f"{ref!r} failed to load ({type(exc).__name__}: {exc})",
+            plugin=self.plugin,
+            provider=self.name,
+            hint="Reinstall or upgrade the plugin's distribution (llm-core providers lists it).",
+        )
 
 
 class ProviderRegistrar:
@@ -165,6 +197,7 @@ class BuiltinPlugin:
             async_adapter="llm_core.openai.provider:AsyncOpenAIAdapter",
             description="Any OpenAI-compatible server (llama.cpp, vLLM, LM Studio, mlx servers)",
             default_base_url="http://127.0.0.1:8080/v1",
+            embeddings="/v1/embeddings (llama.cpp with --embeddings, vLLM, LM Studio, Ollama)",
         )
 
     @hookimpl(trylast=True)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from llm_core.checks import check_json, check_optional_str
 from llm_core.errors import ValidationError
 from llm_core.messages import Message, coerce_messages
 
@@ -25,6 +26,10 @@ class Request:
     a :class:`~llm_core.errors.ConfigurationError`, never silently dropped.
     ``response_format`` is a JSON schema (a dict) the answer must follow.
     ``tools`` is reserved for tool calling (a later release).
+    ``schema`` (a pydantic model, a type pydantic adapts, or a JSON-schema dict) asks for a
+    validated object on ``Response.parsed``; it becomes a :class:`~llm_core.Schema` and sets
+    ``response_format``. ``repair`` is how many times a failing answer is sent back to the model
+    with the validation error (None: the default, 1; ``specs/structured-output.md``).
     """
 
     messages: list[Message]
@@ -37,9 +42,15 @@ class Request:
     response_format: dict[str, Any] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     tools: list[dict[str, Any]] | None = None
+    schema: Any = None
+    repair: int | None = None
 
     def __post_init__(self) -> None:
         self.messages = coerce_messages(self.messages)
+        if self.schema is not None or self.repair is not None:
+            from llm_core.structured.request import check_structured
+
+            check_structured(self)
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         if self.max_tokens is not None and (
@@ -55,10 +66,20 @@ class Request:
             not isinstance(self.seed, int) or isinstance(self.seed, bool)
         ):
             raise ValidationError(f"seed must be an integer, got {self.seed!r}")
+        check_optional_str("model", self.model)
         if isinstance(self.stop, str):
             self.stop = [self.stop]
-        if self.stop is not None and not all(isinstance(s, str) and s for s in self.stop):
-            raise ValidationError(f"stop must be a list of non-empty strings, got {self.stop!r}")
+        if self.stop is not None and (
+            not isinstance(self.stop, list | tuple)
+            or not all(isinstance(s, str) and s for s in self.stop)
+        ):
+            raise ValidationError(
+                f"stop must be a list of non-empty strings, got {self.stop!r:.80}",
+                hint="Pass stop=['\\n\\n'] or stop='END'.",
+            )
+        if self.stop is not None:
+            self.stop = list(self.stop)
+            check_json("stop", self.stop)
         if self.response_format is not None and not isinstance(self.response_format, dict):
             raise ValidationError(
                 "response_format must be a JSON schema (a dict), "
@@ -67,6 +88,16 @@ class Request:
             )
         if not isinstance(self.options, dict):
             raise ValidationError(f"options must be a dict, got {type(self.options).__name__}")
+        if self.tools is not None and (
+            not isinstance(self.tools, list) or not all(isinstance(t, dict) for t in self.tools)
+        ):
+            raise ValidationError(
+                f"tools must be a list of dicts, got {self.tools!r:.80}",
+                hint='Pass tools=[{"type": "function", "function": {...}}] or leave it out.',
+            )
+        check_json("response_format", self.response_format)
+        check_json("options", self.options)
+        check_json("tools", self.tools)
 
     def with_model(self, model: str | None) -> Request:
         """A copy with another model name (fallbacks use this)."""

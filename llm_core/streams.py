@@ -6,7 +6,7 @@ closes the underlying connection (or stops in-process generation). After the las
 ``response`` holds the finished :class:`~llm_core.types.Response`.
 
 A handle also ends its :class:`~llm_core.call.Call` for the observers, exactly once: at the final
-event, when the stream fails, or when it is closed before its end.
+event, when the stream fails, or when it is closed (or dropped) before its end.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ class _StreamBase:
         obs, self._observer = self._observer, None  # once
         if obs is not None:
             obs.emit("llm_core_on_call_end", call=self.call, response=response, error=error)
+
+    def __del__(self) -> None:
+        # a handle dropped unfinished (a ``break`` without ``with``) still ends its call once
+        if getattr(self, "_observer", None) is not None:
+            self._end(None, None)
 
 
 class Stream(_StreamBase):

@@ -40,13 +40,24 @@ class Usage:
 
 @dataclass(slots=True)
 class Attempt:
-    """One try at a provider: its error (None if it succeeded) and the wait before the next."""
+    """One try at a provider: its error (None if it succeeded) and the wait before the next.
+
+    ``provider`` is the bare provider name (as the observation hooks get it) and ``model`` the
+    model configured for that link (None when the request's model was used); ``label`` is the
+    two together as messages show them (``ollama:llama3.2``). ``number`` counts from 1 per link.
+    """
 
     provider: str
     number: int
     error: str | None = None
     error_type: str | None = None
     wait: float = 0.0
+    model: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``provider`` or ``provider:model``."""
+        return f"{self.provider}:{self.model}" if self.model else self.provider
 
 
 @dataclass(slots=True)
@@ -57,7 +68,8 @@ class Response:
     streams. ``attempts`` lists every try (filled by the retry layer), ``fallbacks`` names the
     providers that failed before ``provider`` answered, ``cached`` marks a response-cache hit.
     ``metrics`` holds provider timings in seconds and rates (``tokens_per_second``, ...);
-    ``raw`` is the provider's own metadata, untouched.
+    ``raw`` is the provider's own metadata, untouched. ``parsed`` is the validated object of a
+    ``schema=`` request (a model instance, a list, a dict for a raw JSON schema).
     """
 
     content: str
@@ -74,6 +86,7 @@ class Response:
     cached: bool = False
     metrics: dict[str, float] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    parsed: Any = None
 
     @property
     def text(self) -> str:
@@ -90,12 +103,17 @@ class Response:
 
 @dataclass(slots=True)
 class StreamEvent:
-    """One event of a stream: a text delta, or the final event (``done``) with the Response."""
+    """One event of a stream: a text delta, or the final event (``done``) with the Response.
+
+    With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
+    validated); the final event's ``response.parsed`` is the validated object.
+    """
 
     text: str = ""
     thinking: str = ""
     done: bool = False
     response: Response | None = None
+    partial: Any = None
 
     @property
     def finish_reason(self) -> str | None:

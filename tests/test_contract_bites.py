@@ -70,8 +70,14 @@ class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never clos
 class Stubborn(OpenAIAdapter):  # ignores the call's deadline (timeouts.total)
     provider = "stubborn"
 
-    def timeout_for(self, deadline):
-        return httpx2.USE_CLIENT_DEFAULT
+    def _send(self, method, path, body, model, deadline):
+        return super()._send(method, path, body, model, None)
+
+
+class Hoarder(OpenAIAdapter):  # buffers any answer whole, however large
+    provider = "hoarder"
+    max_response_bytes = 1 << 40
+    max_line_bytes = 1 << 40
 
 
 class Vague(OpenAIAdapter):  # loses the error type
@@ -84,9 +90,23 @@ class Vague(OpenAIAdapter):  # loses the error type
             raise llm_core.ProviderError(exc.message, provider=self.provider) from None
 
 
+class Swallowing(OpenAIAdapter):  # hides a stream that broke off: ends it as if complete
+    provider = "swallowing"
+
+    def stream(self, request, *, deadline=None):
+        text = []
+        try:
+            for event in super().stream(request, deadline=deadline):
+                text.append(event.text)
+                yield event
+        except llm_core.GenerationError:
+            answer = llm_core.Response("".join(text), "m", self.provider)
+            yield llm_core.StreamEvent(done=True, response=answer)
+
+
 @llm_core.hookimpl
 def llm_core_register_providers(register):
-    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Vague):
+    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing):
         twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
         register(cls.provider, adapter=cls, async_adapter=twin)
 """
@@ -128,8 +148,14 @@ EXPECTED = {
     "Leaky": {"test_api_key_never_leaks"},
     "Retrying": {"test_retry_wraps_the_adapter"},
     "Unclosed": {"test_stream_early_close_releases_the_connection"},
-    "Stubborn": {"test_total_deadline_is_honoured"},
+    "Stubborn": {
+        "test_total_deadline_is_honoured",
+        "test_dripping_answer_keeps_the_deadline",
+        "test_endless_blank_lines_keep_the_deadline",
+    },
+    "Hoarder": {"test_oversized_answer_is_refused", "test_gzip_bomb_is_refused"},
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
+    "Swallowing": {"test_a_stream_cut_mid_answer_is_a_generation_error_with_partial_text"},
 }
 
 

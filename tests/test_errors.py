@@ -10,6 +10,9 @@ import llm_core.errors as e
 
 def test_tree_matches_the_docstring() -> None:
     for name in e.__all__:
+        if not isinstance(getattr(e, name), type):  # the secret helpers: named in the docstring
+            assert f":func:`{name}`" in e.__doc__, name
+            continue
         assert f" {name} " in e.__doc__ or f"── {name}" in e.__doc__, name
         assert issubclass(getattr(e, name), e.LLMError)
     assert issubclass(e.ConnectionError, builtins.ConnectionError)

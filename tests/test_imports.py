@@ -26,6 +26,7 @@ AUTHOR_MODULES = {
     "llm_core.openai",
     "llm_core.progress",
     "llm_core.testing",
+    "llm_core.embeddings",
 }
 FIRST_PARTY = [
     *sorted((ROOT / "plugins").glob("llm_*/src/llm_core_*")),

@@ -11,7 +11,8 @@ pytest.importorskip("gguf", reason="the gguf package builds the test model (pip 
 pytest.importorskip("xllamacpp", reason="llama.cpp's server comes from pip install xllamacpp")
 httpx2 = pytest.importorskip("httpx2")
 
-from support.llamacpp import LlamaCppServer, build_tiny_gguf  # noqa: E402
+from support.llamacpp import LlamaCppServer  # noqa: E402
+from support.tiny_gguf import build_tiny_gguf  # noqa: E402
 
 pytestmark = pytest.mark.engine
 

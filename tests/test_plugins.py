@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import textwrap
 import warnings
 from pathlib import Path
 
 import pytest
+from support.distributions import install_distribution
 
 import llm_core
 from llm_core import Client, ConfigurationError
@@ -48,19 +48,6 @@ class EchoAdapter(Adapter):
 def llm_core_register_providers(register):
     register("echo", adapter=EchoAdapter, async_adapter=EchoAdapter, description="reverses")
 '''
-
-
-def install_distribution(
-    root: Path, name: str, entry_points: dict[str, str], modules: dict[str, str]
-) -> None:
-    """Lay out a distribution (code plus .dist-info metadata) the way pip would."""
-    for module, source in modules.items():
-        (root / f"{module}.py").write_text(textwrap.dedent(source))
-    info = root / f"{name.replace('-', '_')}-1.2.3.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
-    lines = "".join(f"{k} = {v}\n" for k, v in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[llm_core]\n{lines}")
 
 
 @pytest.fixture

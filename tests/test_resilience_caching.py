@@ -10,6 +10,7 @@ from support.resilience import MODES, e, resilience_env, script
 
 import llm_core
 from llm_core import Response
+from llm_core.layers import Layer
 
 CACHE = {"cache": {"responses": True}}
 
@@ -118,13 +119,16 @@ def test_identical_requests_in_flight_share_one_call(env) -> None:
     s = script("a", "shared")
     barrier = threading.Barrier(16)
     with llm_core.Client("scripted", base_url="http://a", **CACHE) as client:
-        inner_generate = client.adapter.inner.generate
+        bare = client.adapter
+        while isinstance(bare, Layer):
+            bare = bare.inner
+        inner_generate = bare.generate
 
-        def slow_generate(request, call=None):
+        def slow_generate(request, deadline=None):
             threading.Event().wait(0.05)  # hold the flight open while the others arrive
-            return inner_generate(request, call)
+            return inner_generate(request, deadline=deadline)
 
-        client.adapter.inner.generate = slow_generate
+        bare.generate = slow_generate
         results: list[Response] = []
 
         def worker() -> None:

@@ -20,6 +20,7 @@ CORE = [
     "llm_core.logging",
     "llm_core.observe",
     "llm_core.retry",
+    "llm_core.structured",
 ]
 
 
@@ -44,7 +45,7 @@ def test_every_core_plugin_is_registered_by_name(env) -> None:
 
 
 @pytest.mark.parametrize("is_async", [False, True])
-def test_cache_is_outermost_then_fallback_cooldown_retry_observe(env, is_async) -> None:
+def test_structured_then_cache_then_fallback_cooldown_retry_observe(env, is_async) -> None:
     cls = llm_core.AsyncClient if is_async else llm_core.Client
     client = cls(
         "scripted",
@@ -53,6 +54,7 @@ def test_cache_is_outermost_then_fallback_cooldown_retry_observe(env, is_async) 
     )
     prefix = "Async" if is_async else ""
     names = [
+        "StructuredAdapter",
         "CachingAdapter",
         "FallbackAdapter",
         "CooldownAdapter",
@@ -61,8 +63,8 @@ def test_cache_is_outermost_then_fallback_cooldown_retry_observe(env, is_async) 
         "ScriptedAdapter",
     ]
     assert layers(client.adapter) == [prefix + n for n in names]
-    link = client.adapter.inner.link(1)  # fallback links get no cache and no chain
-    assert layers(link) == [prefix + n for n in names[2:]]
+    link = client.adapter.inner.inner.link(1)  # fallback links get no cache and no chain
+    assert layers(link) == [prefix + n for n in names[3:]]
 
 
 def test_blocking_retry_makes_one_attempt(env) -> None:
@@ -108,7 +110,7 @@ def test_a_replacement_retry_plugin_changes_the_policy(env) -> None:
         def llm_core_resolve_adapter(self, config, settings, is_async, role):
             adapter = yield
             policy = RetryPolicy(max_attempts=5, backoff_base=0.1, jitter=False)
-            return RetryingAdapter(adapter, policy, env.pm.observer, config.label(), slept.append)
+            return RetryingAdapter(adapter, policy, env.pm.observer, config, slept.append)
 
     env.pm.unregister(name="llm_core.retry")
     env.pm.register(FiveSteadyTries(), name="llm_core.retry")

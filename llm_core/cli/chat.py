@@ -28,6 +28,12 @@ def configure_chat(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    parser.add_argument(
+        "--schema",
+        metavar="FIELDS|FILE.json",
+        help="answer as JSON of this shape: 'name str, age int' or a JSON-schema file; "
+        "prints the validated JSON",
+    )
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -45,6 +51,8 @@ def chat(args: argparse.Namespace) -> int:
     messages = [Message.system(args.system)] if args.system else []
     messages.append(Message.user(prompt, args.image))
     fields = {"temperature": args.temperature, "max_tokens": args.max_tokens, "seed": args.seed}
+    if args.schema:
+        return _structured(args, messages, fields)
     with client_of(args) as client:
         if args.no_stream or args.json:
             response = client.generate(messages, **fields)
@@ -58,4 +66,22 @@ def chat(args: argparse.Namespace) -> int:
                 sys.stdout.write(text)
                 sys.stdout.flush()
         sys.stdout.write("\n")
+    return 0
+
+
+def _structured(args: argparse.Namespace, messages: list, fields: dict) -> int:
+    """``--schema``: the validated answer as JSON (the whole response with ``--json``)."""
+    import json
+
+    from llm_core.structured.concise import schema_from_cli
+    from llm_core.structured.schema import to_schema
+
+    schema = to_schema(schema_from_cli(args.schema))
+    with client_of(args) as client:
+        response = client.generate(messages, schema=schema, **fields)
+    response.parsed = schema.plain(response.parsed)
+    if args.json:
+        print_json(response)
+    else:
+        print(json.dumps(response.parsed, indent=2, ensure_ascii=False))
     return 0

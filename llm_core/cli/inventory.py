@@ -34,6 +34,7 @@ def providers(args: argparse.Namespace) -> int:
 
     plugins = list_plugins()
     specs = get_provider_specs()
+    broken = {name: spec.check() for name, spec in specs.items()}  # imports each adapter module
     if args.json:
         listed = [
             {
@@ -41,6 +42,8 @@ def providers(args: argparse.Namespace) -> int:
                 "plugin": s.plugin,
                 "description": s.description,
                 "default_base_url": s.default_base_url,
+                "embeddings": s.extra.get("embeddings"),
+                "error": broken[s.name],
             }
             for s in specs.values()
         ]
@@ -55,10 +58,17 @@ def providers(args: argparse.Namespace) -> int:
                 spec.name,
                 (info and info.distribution) or "?",
                 (info and info.version) or "?",
+                "BROKEN" if broken[spec.name] else "ok",
                 spec.description,
             ]
         )
-    print_table(["PROVIDER", "DISTRIBUTION", "VERSION", "DESCRIPTION"], rows)
+    print_table(["PROVIDER", "DISTRIBUTION", "VERSION", "STATE", "DESCRIPTION"], rows)
+    for name, error in sorted(broken.items()):
+        if error:
+            print(f"  {name}: {error}")
+    print("\nEMBEDDINGS")
+    for spec in sorted(specs.values(), key=lambda s: s.name):
+        print(f"  {spec.name}: {spec.extra.get('embeddings') or 'not declared'}")
     print("\nPLUGINS")
     for info in plugins:
         state = f"BROKEN: {info.error}" if info.broken else ", ".join(info.hooks)

@@ -2,7 +2,7 @@
 
 Plugins add subcommands through ``llm_core_register_commands(register)``: ``register(name, help,
 configure, run)`` with ``configure(parser)`` adding argparse arguments and ``run(args) -> int``
-doing the work. The core's commands (``providers``, ``models``, ``health``, ``chat``) are
+doing the work. The core's commands (``providers``, ``models``, ``health``, ``chat``, ``embed``) are
 registered first, by :func:`core_commands` under the name ``llm_core.cli``; a plugin cannot
 shadow them (its command of the same name is skipped). They are not a plugin in the plugin
 manager: the command line is the top of the import graph, and nothing below it imports it.
@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llm_core.cli import chat, inventory
+from llm_core.cli import chat, embed, inventory
 from llm_core.errors import ConfigurationError
 
 __all__ = ["CORE_COMMANDS", "CommandRegistrar", "CommandSpec", "core_commands"]
 
-CORE_COMMANDS = ("providers", "models", "health", "chat")
+CORE_COMMANDS = ("providers", "models", "health", "chat", "embed")
 
 
 @dataclass
@@ -60,7 +60,7 @@ def _providers(parser: argparse.ArgumentParser) -> None:
 
 
 def core_commands(register: CommandRegistrar) -> None:
-    """Register ``providers``, ``models``, ``health`` and ``chat`` (as ``llm_core.cli``)."""
+    """Register ``providers``, ``models``, ``health``, ``chat`` and ``embed`` (``llm_core.cli``)."""
     register.plugin = "llm_core.cli"
     register("providers", "list installed providers and plugins", _providers, inventory.providers)
     register(
@@ -68,3 +68,6 @@ def core_commands(register: CommandRegistrar) -> None:
     )
     register("health", "check that a provider answers", inventory.add_target, inventory.health)
     register("chat", "send a prompt and stream the answer", chat.configure_chat, chat.chat)
+    register(
+        "embed", "embed texts (arguments, --file or stdin)", embed.configure_embed, embed.embed
+    )

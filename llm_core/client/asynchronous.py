@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from llm_core.client.base import DOC_ARGS, ClientBase, Prompt
+from llm_core.client.base import DOC_ARGS, EMBED_DOC, ClientBase, Prompt
+from llm_core.embeddings.types import Embeddings
 from llm_core.flow import arun
 from llm_core.request import Request
 from llm_core.streams import AsyncStream
@@ -31,6 +32,10 @@ class AsyncClient(ClientBase):
         """Stream the answer: ``async for`` over the returned :class:`AsyncStream`."""
         return AsyncStream(*self._stream(prompt, images, fields))
 
+    async def embed(self, texts: str | Sequence[str], **fields: Any) -> Embeddings:
+        """Embed ``texts``: one vector per input, in order."""
+        return await arun(self._embed(texts, fields))
+
     async def list_models(self) -> list[ModelInfo]:
         """The models the provider can serve."""
         return await arun(self._list_models())
@@ -54,3 +59,5 @@ class AsyncClient(ClientBase):
 
 for _method in (AsyncClient.generate, AsyncClient.stream):
     _method.__doc__ = (_method.__doc__ or "") + "\n" + DOC_ARGS
+
+AsyncClient.embed.__doc__ = (AsyncClient.embed.__doc__ or "") + "\n" + EMBED_DOC

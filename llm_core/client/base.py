@@ -15,13 +15,14 @@ from typing import Any
 
 from llm_core.call import Call
 from llm_core.config import Settings, load_settings
+from llm_core.embeddings.types import Embeddings
 from llm_core.errors import ValidationError
-from llm_core.flow import Flow
-from llm_core.messages import Message, coerce_messages
+from llm_core.flow import Flow, run
+from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response
 
-__all__ = ["DOC_ARGS", "ClientBase", "Prompt"]
+__all__ = ["DOC_ARGS", "EMBED_DOC", "ClientBase", "Prompt"]
 
 Prompt = str | Message | dict | Sequence[Any]
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)} - {"messages"}
@@ -78,6 +79,12 @@ class ClientBase:
         """The resolved (wrapped) adapter; provider-specific extras are reachable through it."""
         return self._adapter
 
+    def invalidate_cache(self) -> bool:
+        """Forget cached model lists and responses (False if this client caches nothing)."""
+        from llm_core.resilience.cache.invalidate import invalidate_cache
+
+        return invalidate_cache(self._adapter)
+
     @property
     def provider(self) -> str:
         """The primary provider's name."""
@@ -93,6 +100,12 @@ class ClientBase:
         self, prompt: Prompt | Request, images: Iterable[Any] | None, fields: dict[str, Any]
     ) -> Request:
         if isinstance(prompt, Request):
+            given = sorted(k for k, v in fields.items() if v is not None)
+            if given or images:
+                raise ValidationError(
+                    f"{(given or ['images'])[0]!r} was passed beside a Request and would be lost",
+                    hint="Set it on the Request instead: Request(messages, model=..., ...).",
+                )
             return prompt
         unknown = set(fields) - _REQUEST_FIELDS
         if unknown:
@@ -101,6 +114,8 @@ class ClientBase:
                 hint="Request fields: " + ", ".join(sorted(_REQUEST_FIELDS)) + ".",
             )
         messages = coerce_messages(prompt)
+        if images is not None:
+            images = image_list(images)
         if images:
             last = messages[-1]
             if last.role != "user":
@@ -131,30 +146,59 @@ class ClientBase:
         except BaseException as exc:
             obs.emit("llm_core_on_call_end", call=call, response=None, error=exc)
             raise
-        response = result if isinstance(result, Response) else None
+        response = result if isinstance(result, Response | Embeddings) else None
         obs.emit("llm_core_on_call_end", call=call, response=response, error=None)
         return result
 
     def _generate(self, prompt: Any, images: Any, fields: dict[str, Any]) -> Flow[Response]:
         request = self._request(prompt, images, fields)
         call = self._call("chat", request)
+        remote = _remote_images(request)
+        if remote:  # fetched here, within the deadline (awaited on AsyncClient)
+            yield from self._fetch_flow(remote, call)
         return (yield from self._observed(call, lambda: self._adapter.generate(request, call)))
+
+    def _fetch_flow(self, remote: list[Any], call: Call) -> Flow[None]:
+        from llm_core.image_fetch import fetch_flow
+
+        return fetch_flow(remote, self.settings.images, call.deadline, self._is_async)
 
     def _stream(self, prompt: Any, images: Any, fields: dict[str, Any]) -> tuple[Any, Call, Any]:
         request = self._request(prompt, images, fields)
         call = self._call("chat", request, stream=True)
+        remote = _remote_images(request)
+        if remote and not self._is_async:
+            run(self._fetch_flow(remote, call))
         obs = self._observer if self._observer.live_calls else None
         if obs is not None:
             obs.emit("llm_core_on_call_start", call=call)
-        return self._adapter.stream(request, call), call, obs
+        events = self._adapter.stream(request, call)
+        if remote and self._is_async:  # fetched on the event loop when the stream opens
+            from llm_core.image_fetch import after_fetching
+
+            events = after_fetching(self._fetch_flow(remote, call), events)
+        return events, call, obs
 
     def _list_models(self) -> Flow[list[ModelInfo]]:
         call = self._call("models")
         return (yield from self._observed(call, lambda: self._adapter.list_models(call)))
 
+    def _embed(self, texts: Any, fields: dict[str, Any]) -> Flow[Any]:
+        from llm_core.embeddings.plan import job_flow
+
+        return (yield from job_flow(self, texts, fields))
+
     def _health_check(self) -> Flow[Health]:
         call = self._call("health")
         return (yield from self._observed(call, self._adapter.health_check))
+
+
+def _remote_images(request: Request) -> list[Any]:
+    if all(isinstance(m.content, str) for m in request.messages):  # the usual case: no import
+        return []
+    from llm_core.image_fetch import remote_images
+
+    return remote_images(request)
 
 
 DOC_ARGS = """
@@ -164,4 +208,16 @@ DOC_ARGS = """
         :param temperature, max_tokens, top_p, stop, seed: sampling settings.
         :param response_format: a JSON schema the answer must follow.
         :param options: provider-specific options (validated by the provider).
+"""
+
+EMBED_DOC = """
+        :param texts: one string, or a list of strings (one vector each, in order).
+        :param model: the embedding model (default: the configured one).
+        :param dimensions: shorter vectors, where the model and server support it.
+        :param truncate: let the server cut an over-long input (False: ContextLengthError).
+        :param keep_alive: Ollama's keep_alive for the model.
+        :param batch_size: inputs per request (default 64).
+        :param concurrency: batches in flight at once (AsyncClient only; default 4).
+        :param progress: ``progress(done, total)`` after each batch.
+        :returns: :class:`~llm_core.Embeddings` (``specs/embeddings.md``).
 """

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from llm_core.client.base import DOC_ARGS, ClientBase, Prompt
+from llm_core.client.base import DOC_ARGS, EMBED_DOC, ClientBase, Prompt
+from llm_core.embeddings.types import Embeddings
 from llm_core.flow import run
 from llm_core.request import Request
 from llm_core.streams import Stream
@@ -29,6 +30,10 @@ class Client(ClientBase):
         """Stream the answer: iterate the returned :class:`Stream` for events."""
         return Stream(*self._stream(prompt, images, fields))
 
+    def embed(self, texts: str | Sequence[str], **fields: Any) -> Embeddings:
+        """Embed ``texts``: one vector per input, in order."""
+        return run(self._embed(texts, fields))
+
     def list_models(self) -> list[ModelInfo]:
         """The models the provider can serve."""
         return run(self._list_models())
@@ -50,3 +55,5 @@ class Client(ClientBase):
 
 for _method in (Client.generate, Client.stream):
     _method.__doc__ = (_method.__doc__ or "") + "\n" + DOC_ARGS
+
+Client.embed.__doc__ = (Client.embed.__doc__ or "") + "\n" + EMBED_DOC

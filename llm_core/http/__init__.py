@@ -7,11 +7,13 @@
 - :class:`StreamText`, :class:`StreamSpec`, :class:`StreamParser`: streamed answers.
 - :func:`error_for_status`, :func:`error_message`, :func:`message_from_json`,
   :func:`parse_retry_after`, :func:`shape_error`: reading error answers.
+- :class:`WrongShape`, :func:`text_of`, :func:`count_of`, :func:`object_of`: checking the fields
+  a wire parser reads.
 
 Stable within a minor version of llm-core (``specs/plugin-guide.md``).
 """
 
-from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter, shells_for
+from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter
 from llm_core.http.errors import (
     error_for_status,
     error_message,
@@ -21,6 +23,8 @@ from llm_core.http.errors import (
     translate_transport_error,
 )
 from llm_core.http.protocol import HTTPProtocol
+from llm_core.http.shapes import WrongShape, count_of, object_of, text_of
+from llm_core.http.shells import shells_for
 from llm_core.http.streaming import (
     StreamParser,
     StreamSpec,
@@ -36,13 +40,17 @@ __all__ = [
     "StreamParser",
     "StreamSpec",
     "StreamText",
+    "WrongShape",
     "aiter_ndjson",
+    "count_of",
     "error_for_status",
     "error_message",
     "iter_ndjson",
     "message_from_json",
+    "object_of",
     "parse_retry_after",
     "shape_error",
     "shells_for",
+    "text_of",
     "translate_transport_error",
 ]

@@ -5,14 +5,14 @@ protocol's flows, and the one streaming loop.
 :class:`AsyncHTTPAdapter` awaits them; ``shells_for(Protocol)`` makes the two classes for a
 protocol registered with ``register(name, protocol=...)``. Transport retries are off (the core's
 retry layer is the only one) and redirects are not followed, so an API key is only ever sent to
-the host it was configured for. Per-phase timeouts are shortened to fit the call's deadline.
+the host it was configured for. Every socket operation of a call fits its deadline
+(:mod:`llm_core.http.deadline`); bodies are read within their limits (:mod:`.framing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from functools import cache
 from typing import Any
 
 import httpx2
@@ -21,12 +21,12 @@ from llm_core.adapter import Adapter, AsyncAdapter
 from llm_core.config import ProviderConfig
 from llm_core.flow import arun, run
 from llm_core.http.client import HTTPClient
-from llm_core.http.protocol import HTTPProtocol
-from llm_core.http.streaming import StreamSpec, aiter_ndjson, iter_ndjson
+from llm_core.http.deadline import achunks, chunks, guard, install
+from llm_core.http.streaming import StreamSpec
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response, StreamEvent
 
-__all__ = ["AsyncHTTPAdapter", "HTTPAdapter", "shells_for"]
+__all__ = ["AsyncHTTPAdapter", "HTTPAdapter"]
 
 
 class HTTPAdapter(HTTPClient, Adapter):
@@ -36,7 +36,7 @@ class HTTPAdapter(HTTPClient, Adapter):
 
     def __init__(self, config: ProviderConfig) -> None:
         Adapter.__init__(self, config)
-        self.http = httpx2.Client(**self.client_kwargs())
+        self.http = install(httpx2.Client(**self.client_kwargs()))
 
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         return run(self.generate_flow(request, deadline))
@@ -75,48 +75,48 @@ class HTTPAdapter(HTTPClient, Adapter):
         self, method: str, path: str, body: Any, model: str | None, deadline: float | None
     ) -> tuple[httpx2.Response, bytes]:
         try:
-            with self.http.stream(method, path, json=body, timeout=self.timeout_for(deadline)) as r:
-                return r, self._read(r, model)
+            timeout = self.timeout_for(deadline)
+            with guard(self.http.stream(method, path, json=body, timeout=timeout), deadline) as r:
+                return r, self._read(r, model, deadline)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path)) from None
+            error = self.transport_error(exc, model, self.url_of(path), None, deadline)
+        raise error  # raised outside the except: no raw transport error in __context__
 
-    def _read(self, r: httpx2.Response, model: str | None) -> bytes:
-        if self._fits(r):
-            return r.read()
-        chunks, size = [], 0
-        for chunk in r.iter_bytes():
-            size += len(chunk)
-            if size > self.max_response_bytes:
-                raise self.too_large(r.status_code, model, str(r.url))
-            chunks.append(chunk)
-        return b"".join(chunks)
+    def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
+        budget = self.budget(r, model, deadline)
+        return b"".join([budget.take(c) for c in chunks(r.iter_bytes(), deadline)])
 
     @contextmanager
     def open_stream(self, spec: StreamSpec) -> Iterator[httpx2.Response]:
         """Open a streamed response, raising the typed error for an error status."""
-        timeout = self.timeout_for(spec.deadline)
+        timeout, deadline = self.timeout_for(spec.deadline), spec.deadline
+        cm = self.http.stream(spec.method, spec.path, json=spec.body, timeout=timeout)
         try:
-            with self.http.stream(spec.method, spec.path, json=spec.body, timeout=timeout) as r:
+            with guard(cm, deadline) as r:
                 if r.status_code >= 400:
-                    raise self._error_of(r, self._read(r, spec.model), spec.model)
+                    raise self._error_of(r, self._read(r, spec.model, deadline), spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path), None, deadline)
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     def iter_spec(self, flow: Any) -> Iterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
         spec = run(self.flow_of(flow))
+        feed = spec.parser.feed
         with self.open_stream(spec) as r:
-            lines = r.iter_lines() if spec.framing == "lines" else iter_ndjson(r.iter_bytes())
+            framer = self.framer(r, spec)
             try:
-                for line in lines:
-                    item = spec.parser.feed(line) if line else None
-                    if item is not None:
-                        yield item
-                    self.check_deadline(spec)
+                for chunk in chunks(r.iter_bytes(), spec.deadline):
+                    yield from framer.items(chunk, feed)
+                yield from framer.items(None, feed)
+                error = None
             except httpx2.HTTPError as exc:
-                text = spec.parser.text
-                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+                text, url = spec.parser.text, str(r.url)
+                error = self.transport_error(exc, spec.model, url, text, spec.deadline)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -137,7 +137,7 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
 
     def __init__(self, config: ProviderConfig) -> None:
         AsyncAdapter.__init__(self, config)
-        self.http = httpx2.AsyncClient(**self.client_kwargs())
+        self.http = install(httpx2.AsyncClient(**self.client_kwargs()))
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         return await arun(self.generate_flow(request, deadline))
@@ -179,50 +179,51 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
     ) -> tuple[httpx2.Response, bytes]:
         try:
             timeout = self.timeout_for(deadline)
-            async with self.http.stream(method, path, json=body, timeout=timeout) as r:
-                return r, await self._read(r, model)
+            cm = self.http.stream(method, path, json=body, timeout=timeout)
+            async with guard(cm, deadline) as r:
+                return r, await self._read(r, model, deadline)
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, model, self.url_of(path)) from None
+            error = self.transport_error(exc, model, self.url_of(path), None, deadline)
+        raise error  # raised outside the except: no raw transport error in __context__
 
-    async def _read(self, r: httpx2.Response, model: str | None) -> bytes:
-        if self._fits(r):
-            return await r.aread()
-        chunks, size = [], 0
-        async for chunk in r.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_response_bytes:
-                raise self.too_large(r.status_code, model, str(r.url))
-            chunks.append(chunk)
-        return b"".join(chunks)
+    async def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
+        budget = self.budget(r, model, deadline)
+        return b"".join([budget.take(c) async for c in achunks(r.aiter_bytes(), deadline)])
 
     @asynccontextmanager
     async def open_stream(self, spec: StreamSpec) -> AsyncIterator[httpx2.Response]:
         """Open a streamed response, raising the typed error for an error status."""
-        timeout = self.timeout_for(spec.deadline)
+        timeout, deadline = self.timeout_for(spec.deadline), spec.deadline
+        cm = self.http.stream(spec.method, spec.path, json=spec.body, timeout=timeout)
         try:
-            async with self.http.stream(
-                spec.method, spec.path, json=spec.body, timeout=timeout
-            ) as r:
+            async with guard(cm, deadline) as r:
                 if r.status_code >= 400:
-                    raise self._error_of(r, await self._read(r, spec.model), spec.model)
+                    body = await self._read(r, spec.model, deadline)
+                    raise self._error_of(r, body, spec.model)
                 yield r
+                return
         except httpx2.HTTPError as exc:
-            raise self.transport_error(exc, spec.model, self.url_of(spec.path)) from None
+            error = self.transport_error(exc, spec.model, self.url_of(spec.path), None, deadline)
+        raise error  # on entering (not inside a with body): no raw error in __context__
 
     async def iter_spec(self, flow: Any) -> AsyncIterator[Any]:
         """The one streaming loop: open the stream ``flow`` ends in, parse it line by line."""
         spec = await arun(self.flow_of(flow))
+        feed = spec.parser.feed
         async with self.open_stream(spec) as r:
-            lines = r.aiter_lines() if spec.framing == "lines" else aiter_ndjson(r.aiter_bytes())
+            framer = self.framer(r, spec)
             try:
-                async for line in lines:
-                    item = spec.parser.feed(line) if line else None
-                    if item is not None:
+                async for chunk in achunks(r.aiter_bytes(), spec.deadline):
+                    for item in framer.items(chunk, feed):
                         yield item
-                    self.check_deadline(spec)
+                for item in framer.items(None, feed):
+                    yield item
+                error = None
             except httpx2.HTTPError as exc:
-                text = spec.parser.text
-                raise self.transport_error(exc, spec.model, str(r.url), text) from None
+                text, url = spec.parser.text, str(r.url)
+                error = self.transport_error(exc, spec.model, url, text, spec.deadline)
+        if error is not None:  # raised outside the except: no raw transport error in __context__
+            raise error
         final = spec.parser.finish()
         if final is not None:
             yield final
@@ -234,13 +235,3 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
             if each is not None:
                 each(last)
         return last
-
-
-@cache
-def shells_for(protocol: type[HTTPProtocol]) -> tuple[type[HTTPAdapter], type[AsyncHTTPAdapter]]:
-    """The sync and async adapter classes of ``protocol`` (made once, named after it)."""
-    name = protocol.__name__.removesuffix("Protocol") + "Adapter"
-    doc = f"The adapter of :class:`{protocol.__module__}.{protocol.__qualname__}`."
-    attrs = {"__module__": protocol.__module__, "__doc__": doc}
-    sync = type(name, (protocol, HTTPAdapter), dict(attrs))
-    return sync, type("Async" + name, (protocol, AsyncHTTPAdapter), dict(attrs))

@@ -1,6 +1,6 @@
 """The httpx2 side every HTTP shell shares: client settings (pool limits, no redirects),
-per-call timeouts fitted to the deadline, transport errors translated, and the extras lookup
-(a protocol's flow ``show_flow`` is the adapter's ``show``).
+per-call timeouts fitted to the deadline, the byte and time budgets of a body, transport errors
+translated, and the extras lookup (a protocol's flow ``show_flow`` is the adapter's ``show``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx2
 
+from llm_core.http.deadline import reached
 from llm_core.http.errors import translate_transport_error
+from llm_core.http.framing import Budget, Framer
 from llm_core.http.protocol import HTTPProtocol
 from llm_core.http.streaming import StreamSpec
 
@@ -51,9 +53,17 @@ class HTTPClient(HTTPProtocol):
         )
 
     def transport_error(
-        self, exc: BaseException, model: str | None, url: str, partial_text: str | None = None
+        self,
+        exc: BaseException,
+        model: str | None,
+        url: str,
+        partial_text: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
-        """Translate an httpx2 exception into the error tree."""
+        """Translate an httpx2 exception into the error tree; a timeout at the call's deadline
+        is ``TimeoutError(phase="deadline")``."""
+        if isinstance(exc, httpx2.TimeoutException) and reached(deadline):
+            return self.deadline_error(model)
         return translate_transport_error(
             exc,
             provider=self.provider,
@@ -63,6 +73,22 @@ class HTTPClient(HTTPProtocol):
             down_hint=self.down_hint,
         )
 
+    def budget(self, r: httpx2.Response, model: str | None, deadline: float | None) -> Budget:
+        """The byte and time budget of a JSON body."""
+        return Budget(self.max_response_bytes, deadline, *self._limits(r, model))
+
+    def framer(self, r: httpx2.Response, spec: StreamSpec) -> Framer:
+        """The line splitter of a streamed body, within its limits and the deadline."""
+        cap = self.max_response_bytes if spec.capped else None
+        sse = spec.framing == "lines"
+        return Framer(self.max_line_bytes, sse, cap, spec.deadline, *self._limits(r, spec.model))
+
+    def _limits(self, r: httpx2.Response, model: str | None) -> tuple[Any, Any]:
+        def too_large(what: str, limit: int) -> Exception:
+            return self.too_large(r.status_code, model, str(r.url), what, limit)
+
+        return too_large, lambda: self.deadline_error(model)
+
     def _error_of(self, r: httpx2.Response, body: bytes, model: str | None) -> Any:
         return self.status_error(r.status_code, body, r.headers, model, str(r.url))
 
@@ -71,15 +97,6 @@ class HTTPClient(HTTPProtocol):
         if r.status_code >= 400:
             raise self._error_of(r, body, None)
         return body.decode("utf-8", "replace")[:200]
-
-    def _fits(self, r: httpx2.Response) -> bool:
-        length = r.headers.get("content-length")
-        return length is not None and length.isdigit() and int(length) <= self.max_response_bytes
-
-    def check_deadline(self, spec: StreamSpec) -> None:
-        """Raise the deadline error once a stream's deadline has passed."""
-        if spec.deadline is not None and time.monotonic() > spec.deadline:
-            raise self.deadline_error(spec.model)
 
     def __getattr__(self, name: str) -> Any:
         # A flow ``<name>_flow`` on the protocol is the extra ``<name>`` of the adapter.

@@ -11,6 +11,8 @@ What a protocol writes:
 - ``stream_flow(request, deadline)``: a :class:`~llm_core.http.StreamSpec` (or a flow ending in
   one, when requests must come first); ``self.sse(...)`` / ``self.ndjson(...)`` build it.
 - ``list_models_flow()``: the models.
+- optionally ``embed_flow(request, deadline)``: an EmbedRequest to Embeddings (default: a
+  NotSupportedError);
 - optionally ``generate_flow`` (default: run the stream to its end), ``health_check_flow``
   (default: list the models and report how many), ``status_error`` (its error bodies), and
   extras: a flow ``show_flow(model)`` becomes ``adapter.show(model)`` on both adapters, and
@@ -40,8 +42,6 @@ class HTTPProtocol(AdapterBase):
 
     provider: ClassVar[str] = ""
     default_base_url: ClassVar[str] = "http://127.0.0.1:8080"
-    #: A JSON answer larger than this is refused instead of buffered.
-    max_response_bytes: ClassVar[int] = 32 * 1024 * 1024
     #: Hints added to the typed errors: model not found (404), refused credentials, server down.
     not_found_hint: ClassVar[str | None] = None
     auth_hint: ClassVar[str | None] = None
@@ -58,11 +58,27 @@ class HTTPProtocol(AdapterBase):
         return path if "://" in path else self.base_url() + path
 
     def headers(self) -> dict[str, str]:
-        """Request headers: JSON, plus a Bearer token when an API key is configured."""
-        headers = {"Accept": "application/json", "User-Agent": "llm-core"}
+        """Request headers: JSON, the configured ``headers``, and a Bearer token when an API
+        key is configured (else Basic auth from a base_url's user-info)."""
+        headers = {"Accept": "application/json", "User-Agent": "llm-core", **self.config.headers}
         if self.config.api_key is not None and self.config.api_key.get_secret_value():
             headers["Authorization"] = f"Bearer {self.config.api_key.get_secret_value()}"
+        elif getattr(self.config, "basic_auth", None) is not None:  # base_url user-info
+            import base64
+
+            pair = self.config.basic_auth.get_secret_value().encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         return headers
+
+    @property
+    def max_response_bytes(self) -> int:
+        """Decoded bytes one answer may have (``limits.max_response_bytes``)."""
+        return self.config.limits.max_response_bytes
+
+    @property
+    def max_line_bytes(self) -> int:
+        """Decoded bytes one line of a stream may have (``limits.max_line_bytes``)."""
+        return self.config.limits.max_line_bytes
 
     # ------------------------------------------------------------------ answers and errors
 
@@ -112,15 +128,20 @@ class HTTPProtocol(AdapterBase):
                 hint="Is base_url pointing at the right server and path?",
             ) from None
 
-    def too_large(self, status: int, model: str | None, url: str) -> e.InvalidResponseError:
-        """The error for a body over ``max_response_bytes``."""
+    def too_large(
+        self, status: int, model: str | None, url: str, what: str = "answer", limit: int = 0
+    ) -> e.InvalidResponseError:
+        """The error for an answer (or one line of a stream) over its byte limit."""
+        limit = limit or self.max_response_bytes
+        setting = "max_line_bytes" if what == "line" else "max_response_bytes"
         return e.InvalidResponseError(
-            f"{self.provider} answer exceeds {self.max_response_bytes} bytes",
+            f"{self.provider} {what} exceeds {limit} bytes (limits.{setting})",
             provider=self.provider,
             model=model,
             url=url,
             status_code=status,
-            hint="Is base_url pointing at the right server?",
+            hint=f"Is base_url pointing at the right server? Raise limits.{setting} "
+            "if such answers are expected.",
         )
 
     # ------------------------------------------------------------------ streams
@@ -158,6 +179,15 @@ class HTTPProtocol(AdapterBase):
     def list_models_flow(self) -> Flow[list[ModelInfo]]:  # pragma: no cover
         """The models this provider can serve (every protocol writes this)."""
         raise NotImplementedError(f"{type(self).__name__} must define list_models_flow")
+
+    def embed_flow(self, request: Any, deadline: float | None) -> Flow[Any]:
+        """Embed an EmbedRequest into Embeddings (default: the provider does not embed)."""
+        raise self.embed_unsupported(request.model or self.config.model)
+        yield  # pragma: no cover - makes this a flow
+
+    def embed(self, request: Any, *, deadline: float | None = None) -> Any:
+        """The adapter's ``embed``: ``embed_flow`` run by the shell (awaitable on async)."""
+        return self.drive(self.embed_flow(request, deadline))  # type: ignore[attr-defined]
 
     def generate_flow(self, request: Request, deadline: float | None) -> Flow[Response]:
         """Generate by running the stream to its end (override when there is a cheaper way)."""

@@ -60,6 +60,9 @@ class StreamSpec:
     model: str | None = None
     deadline: float | None = None
     method: str = "POST"
+    #: The body counts against ``limits.max_response_bytes`` (False for progress streams that
+    #: keep nothing, such as a model download's; each line is still capped).
+    capped: bool = True
 
     def __post_init__(self) -> None:
         if self.framing not in FRAMINGS:

@@ -2,10 +2,12 @@
 
 A layer (retry, fallback, a rate limiter) writes its logic once, as flows
 (:mod:`llm_core.flow`): ``generate_flow``, ``stream_flow``, ``list_models_flow``,
-``health_check_flow`` and ``close_flow``. Inside a flow, ``yield self.inner_generate(request,
-call)`` is the inner call and ``yield self.sleep(seconds)`` a pause; in the sync shell
-(:class:`LayerAdapter`) they have already happened, in the async shell
-(:class:`AsyncLayerAdapter`) they are awaited. A shell is two lines::
+``health_check_flow`` and ``close_flow``. Inside a flow, ``yield from
+self.inner_generate(request, call)`` is the inner call (an inner layer's flow runs inline, so
+the whole stack is driven once, not once per layer) and ``yield self.sleep(seconds)`` a pause;
+in the sync shell (:class:`LayerAdapter`) the bare adapter's call and the pause have already
+happened when the flow gets them back, in the async shell (:class:`AsyncLayerAdapter`) they are
+awaited. A shell is two lines::
 
     class RateLimited(RateLimit, LayerAdapter): ...
     class AsyncRateLimited(RateLimit, AsyncLayerAdapter): ...

@@ -35,6 +35,10 @@ class LayerAdapter(Layer):
         """Generate a complete answer."""
         return run(self.generate_flow(request, _call(call, request, "chat")))
 
+    def embed(self, request: Any, call: Call | None = None) -> Any:
+        """Embed one batch (an EmbedRequest) into Embeddings."""
+        return run(self.embed_flow(request, _call(call, request, "embed")))
+
     def stream(self, request: Request, call: Call | None = None) -> Iterator[StreamEvent]:
         """Stream the answer: the one relay of the whole stack of layers."""
         return self._relay(self.stream_flow(request, _call(call, request, "chat")))
@@ -74,10 +78,10 @@ class LayerAdapter(Layer):
     def _relay(flow: Flow[Opened]) -> Iterator[StreamEvent]:
         opened = run(flow)
         try:
-            event = opened.first
-            while event is not None:
-                yield opened.relayed(event)
-                event = next(opened.events, None)
+            event, events, note = opened.first, opened.events, opened.parts.append
+            while event is not None:  # hot: per event only a text note, the rest at the end
+                yield opened.relayed(event) if event.done else note(event.text) or event
+                event = next(events, None)
         except BaseException as exc:
             raise opened.stopped(exc)  # noqa: B904 - the cause is set where it changes
         finally:
@@ -94,6 +98,10 @@ class AsyncLayerAdapter(Layer):
     async def generate(self, request: Request, call: Call | None = None) -> Response:
         """Generate a complete answer."""
         return await arun(self.generate_flow(request, _call(call, request, "chat")))
+
+    async def embed(self, request: Any, call: Call | None = None) -> Any:
+        """Embed one batch (an EmbedRequest) into Embeddings."""
+        return await arun(self.embed_flow(request, _call(call, request, "embed")))
 
     def stream(self, request: Request, call: Call | None = None) -> AsyncIterator[StreamEvent]:
         """Stream the answer: the one relay of the whole stack of layers."""
@@ -136,10 +144,10 @@ class AsyncLayerAdapter(Layer):
     async def _relay(flow: Flow[Opened]) -> AsyncIterator[StreamEvent]:
         opened = await arun(flow)
         try:
-            event = opened.first
-            while event is not None:
-                yield opened.relayed(event)
-                event = await anext(opened.events, None)
+            event, events, note = opened.first, opened.events, opened.parts.append
+            while event is not None:  # hot: per event only a text note, the rest at the end
+                yield opened.relayed(event) if event.done else note(event.text) or event
+                event = await anext(events, None)
         except BaseException as exc:
             raise opened.stopped(exc)  # noqa: B904 - the cause is set where it changes
         finally:

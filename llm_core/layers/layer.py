@@ -23,7 +23,12 @@ class Layer:
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         """Generate (default: ask the inner adapter)."""
-        return (yield self.inner_generate(request, call))
+        return (yield from self.inner_generate(request, call))
+
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        """Embed one batch (an EmbedRequest) into Embeddings (default: the one-shot logic of
+        ``generate_flow``, whose ``inner_generate`` sends an EmbedRequest to ``embed``)."""
+        return (yield from self.generate_flow(request, call))
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
         """Open a stream up to its first event (default: open the inner one)."""
@@ -31,7 +36,7 @@ class Layer:
 
     def list_models_flow(self, call: Call) -> Flow[list[ModelInfo]]:
         """List models (default: ask the inner adapter)."""
-        return (yield self.inner_list_models(call))
+        return (yield from self.inner_list_models(call))
 
     def health_check_flow(self) -> Flow[Health]:
         """Check health (default: ask the inner adapter)."""
@@ -43,21 +48,33 @@ class Layer:
 
     # ------------------------------------------------------------------ what flows call
 
-    def inner_generate(self, request: Request, call: Call) -> Any:
-        """The inner adapter's generate: a Response (sync shell) or an awaitable (async)."""
+    def inner_generate(self, request: Request, call: Call) -> Flow[Response]:
+        """The inner adapter's generate, as a flow: ``response = yield from
+        self.inner_generate(request, call)``."""
         return self.generate_of(self.inner, request, call)
 
     @staticmethod
-    def generate_of(adapter: Any, request: Request, call: Call) -> Any:
-        """``adapter``'s generate: a layer gets the Call, a bare adapter only the deadline."""
-        if isinstance(adapter, Layer):
-            return adapter.generate(request, call)
-        return adapter.generate(request, deadline=call.deadline)
+    def generate_of(adapter: Any, request: Request, call: Call) -> Flow[Response]:
+        """``adapter``'s generate as a flow: an inner layer's own flow, run inline by the caller's
+        ``yield from`` (one driver for the whole stack, no frame added per layer); a bare adapter
+        gets only the deadline.
 
-    def inner_list_models(self, call: Call) -> Any:
-        """The inner adapter's model list (or an awaitable of it)."""
+        A one-shot call of another kind goes to its own flow or method: an embedding batch (its
+        request has ``operation = "embed"``) to ``embed_flow`` / ``embed``."""
+        if getattr(request, "operation", "generate") == "embed":
+            if isinstance(adapter, Layer):
+                return adapter.embed_flow(request, call)
+            return _answer(adapter.embed, request, call.deadline)
+        if isinstance(adapter, Layer):
+            return adapter.generate_flow(request, call)
+        return _answer(adapter.generate, request, call.deadline)
+
+    def inner_list_models(self, call: Call) -> Flow[list[ModelInfo]]:
+        """The inner adapter's model list, as a flow (an inner layer's runs inline)."""
         inner = self.inner
-        return inner.list_models(call) if isinstance(inner, Layer) else inner.list_models()
+        if isinstance(inner, Layer):
+            return inner.list_models_flow(call)
+        return _models(inner.list_models)
 
     def open_inner(self, request: Request, call: Call) -> Flow[Opened]:
         """Open the inner adapter's stream up to its first event."""
@@ -101,3 +118,11 @@ class Layer:
         if name == "inner":
             raise AttributeError(name)
         return getattr(self.inner, name)
+
+
+def _answer(generate: Any, request: Request, deadline: float | None) -> Flow[Response]:
+    return (yield generate(request, deadline=deadline))
+
+
+def _models(list_models: Any) -> Flow[list[ModelInfo]]:
+    return (yield list_models())

@@ -12,11 +12,14 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from llm_core.adapter import ProviderOptions
+from llm_core.embeddings import wire
+from llm_core.errors import LLMError
 from llm_core.flow import Flow
 from llm_core.http import AsyncHTTPAdapter, HTTPAdapter, HTTPProtocol, StreamSpec
+from llm_core.openai.json_mode import json_object_body, no_json_mode, refuses_schema
 from llm_core.openai.stream import ChatStream
 from llm_core.openai.wire import chat_body, parse_completion, parse_models
 from llm_core.request import Request
@@ -36,6 +39,21 @@ class OpenAIOptions(ProviderOptions):
     logit_bias: dict[str, float] | None = None
     extra_body: dict[str, Any] | None = None
 
+    @field_validator("extra_body")
+    @classmethod
+    def _extra_body(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        clash = sorted(set(value or ()) & CORE_BODY_FIELDS)
+        if clash:
+            raise ValueError(
+                f"extra_body may not set {clash[0]!r}: the client builds it from the request "
+                "(pass messages/model as arguments, not in extra_body)"
+            )
+        return value
+
+
+#: Body fields the client owns; ``extra_body`` adding them would silently replace the request.
+CORE_BODY_FIELDS = frozenset({"model", "messages", "stream", "stream_options"})
+
 
 class OpenAIProtocol(HTTPProtocol):
     """The OpenAI-compatible chat protocol: paths, body building, parsing, flows."""
@@ -45,7 +63,10 @@ class OpenAIProtocol(HTTPProtocol):
     options_model = OpenAIOptions
     chat_path: ClassVar[str] = "/chat/completions"
     models_path: ClassVar[str] = "/models"
+    embeddings_path: ClassVar[str] = "/embeddings"
     down_hint = "Is the OpenAI-compatible server running? Check base_url (it usually ends in /v1)."
+    #: Ask again in ``json_object`` mode when the server refuses ``json_schema`` (generate only).
+    json_object_fallback: ClassVar[bool] = True
 
     def base_url(self) -> str:
         """The configured base URL; a bare ``http://host:port`` gets ``/v1`` appended."""
@@ -78,9 +99,20 @@ class OpenAIProtocol(HTTPProtocol):
         model = self.model_for(request)
         body = self.build_body(request, self.options_for(request), stream=False)
         started = time.perf_counter()
-        data = yield self.request_json(
-            "POST", self.chat_path, body=body, model=model, deadline=deadline
-        )
+        try:
+            data = yield self.request_json(
+                "POST", self.chat_path, body=body, model=model, deadline=deadline
+            )
+        except LLMError as exc:
+            if not (self.json_object_fallback and refuses_schema(exc, body)):
+                raise
+            body, started = json_object_body(body), time.perf_counter()
+            try:
+                data = yield self.request_json(
+                    "POST", self.chat_path, body=body, model=model, deadline=deadline
+                )
+            except LLMError as again:
+                raise no_json_mode(again) from None
         return self.to_response(data, model, time.perf_counter() - started)
 
     def stream_flow(self, request: Request, deadline: float | None) -> StreamSpec:
@@ -89,6 +121,18 @@ class OpenAIProtocol(HTTPProtocol):
         body = self.build_body(request, self.options_for(request), stream=True)
         parser = self.new_stream(model, time.perf_counter())
         return self.sse(self.chat_path, body, parser, model=model, deadline=deadline)
+
+    def embed_flow(self, request: Any, deadline: float | None) -> Flow[Any]:
+        """``POST /embeddings`` for an EmbedRequest (see :mod:`llm_core.embeddings.wire`)."""
+        model = request.model or self.config.model
+        body = wire.openai_body(request, model)
+        try:
+            data = yield self.request_json(
+                "POST", self.embeddings_path, body=body, model=model, deadline=deadline
+            )
+            return wire.parse_openai(self.check_payload(data, model), request, self.provider, model)
+        except LLMError as exc:
+            raise wire.embed_error(exc, request) from None
 
     def list_models_flow(self) -> Flow[list[ModelInfo]]:
         """``GET /models``."""

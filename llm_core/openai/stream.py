@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from llm_core.http.errors import message_from_json
+from llm_core.http.shapes import WrongShape, kind, text_of
 from llm_core.http.streaming import StreamText
 from llm_core.openai.wire import timings_metrics, usage_of
 from llm_core.types import StreamEvent, Usage
@@ -46,22 +47,43 @@ class ChatStream(StreamText):
             raise self.broken(f"stream data is not an object: {payload[:80]!r}")
         if "error" in data:
             raise self.broken(f"error inside the stream: {message_from_json(data)}")
+        try:
+            return self._chunk(data)
+        except WrongShape as exc:
+            raise self.broken(f"wrong shape: {exc}") from None
+
+    def _chunk(self, data: dict[str, Any]) -> StreamEvent | None:
         if "usage" in data and data["usage"]:  # noqa: RUF019 - per token: no call when absent
             self.usage = usage_of(data["usage"])
         if "timings" in data:
             self.raw["timings"] = data["timings"]
         choices = data.get("choices")
+        if type(choices) is not list:
+            if choices is None and ("usage" in data or "timings" in data):
+                return None  # a usage-only last chunk
+            raise WrongShape(f"choices is {kind(choices)}, not a list")
         if not choices:
             return None
         choice = choices[0]
+        if type(choice) is not dict:
+            raise WrongShape(f"choices[0] is {kind(choice)}, not an object")
         if choice.get("finish_reason"):
-            self.finish_reason = choice["finish_reason"]
-        delta = choice.get("delta") or {}
-        text = delta.get("content") or ""
-        rare = "reasoning_content" in delta or "reasoning" in delta  # no calls per token
-        thinking = (delta.get("reasoning_content") or delta.get("reasoning") or "") if rare else ""
+            self.finish_reason = text_of(choice["finish_reason"], "finish_reason")
+        delta = choice.get("delta")
+        if type(delta) is not dict:
+            if delta is not None:
+                raise WrongShape(f"choices[0].delta is {kind(delta)}, not an object")
+            delta = {}
+        text = delta.get("content")
+        if type(text) is not str:
+            text = text_of(text, "delta.content")
+        if "reasoning_content" in delta or "reasoning" in delta:  # rare: no calls per token
+            thinking = text_of(delta.get("reasoning_content"), "delta.reasoning_content")
+            thinking = thinking or text_of(delta.get("reasoning"), "delta.reasoning")
+        else:
+            thinking = ""
         if self.first_at is None:
-            self.model = data.get("model") or self.model
+            self.model = text_of(data.get("model"), "model") or self.model
         return self.emit(text, thinking)
 
     def finish(self) -> StreamEvent:

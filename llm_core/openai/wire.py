@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.http.errors import shape_error
+from llm_core.http.shapes import WrongShape, count_of, kind, object_of, text_of
 from llm_core.messages import ImagePart, Message
 from llm_core.request import Request
 from llm_core.types import ModelInfo, Response, Usage
@@ -64,7 +65,10 @@ def chat_body(
     if request.response_format is not None:
         body["response_format"] = {
             "type": "json_schema",
-            "json_schema": {"name": "response", "schema": request.response_format},
+            "json_schema": {
+                "name": getattr(request.schema, "name", "response"),
+                "schema": request.response_format,
+            },
         }
     if request.tools:
         body["tools"] = request.tools
@@ -94,45 +98,54 @@ def timings_metrics(timings: Any) -> dict[str, float]:
 
 
 def usage_of(data: Any) -> Usage:
-    """The ``usage`` object of a completion or stream chunk."""
-    if not isinstance(data, dict):
-        return Usage()
-    return Usage(data.get("prompt_tokens"), data.get("completion_tokens"))
+    """The ``usage`` object of a completion or stream chunk (WrongShape if misshapen)."""
+    data = object_of(data, "usage")
+    return Usage(
+        count_of(data.get("prompt_tokens"), "usage.prompt_tokens"),
+        count_of(data.get("completion_tokens"), "usage.completion_tokens"),
+    )
 
 
 def parse_completion(data: Any, *, provider: str, model: str | None, latency: float) -> Response:
-    """A ``chat.completion`` object as a Response."""
+    """A ``chat.completion`` object as a Response; InvalidResponseError for any wrong shape."""
     try:
-        choice = data["choices"][0]
-        message = choice.get("message") or {}
-    except (KeyError, IndexError, TypeError, AttributeError):
-        raise shape_error(provider, model, "no choices[0]", HINT) from None
-    content = message.get("content") or ""
-    if not isinstance(content, str):
-        raise shape_error(provider, model, "message.content is not a string", HINT)
+        return _completion(data, provider, model, latency)
+    except WrongShape as exc:
+        raise shape_error(provider, model, str(exc), HINT) from None
+
+
+def _completion(data: Any, provider: str, model: str | None, latency: float) -> Response:
+    if type(data) is not dict:
+        raise WrongShape(f"the answer is {kind(data)}, not an object")
+    choices = data.get("choices")
+    if type(choices) is not list or not choices:
+        raise WrongShape(f"choices is {kind(choices)}, not a list with a choice")
+    choice = object_of(choices[0], "choices[0]")
+    message = object_of(choice.get("message"), "choices[0].message")
+    thinking = text_of(message.get("reasoning_content"), "message.reasoning_content")
     raw = {k: v for k, v in data.items() if k not in ("choices", "usage")}
     return Response(
-        content=content,
-        model=data.get("model") or model or "",
+        content=text_of(message.get("content"), "choices[0].message.content"),
+        model=text_of(data.get("model"), "model") or model or "",
         provider=provider,
-        finish_reason=choice.get("finish_reason"),
+        finish_reason=text_of(choice.get("finish_reason"), "finish_reason") or None,
         usage=usage_of(data.get("usage")),
         latency=latency,
-        thinking=message.get("reasoning_content") or message.get("reasoning") or "",
+        thinking=thinking or text_of(message.get("reasoning"), "message.reasoning"),
         metrics=timings_metrics(data.get("timings")),
         raw=raw,
     )
 
 
 def parse_models(data: Any, *, provider: str) -> list[ModelInfo]:
-    """A ``/models`` list; ``data: null`` means no models."""
+    """A ``/models`` list; ``data: null`` means no models. Every entry needs a string ``id``."""
     items = data.get("data") if isinstance(data, dict) else None
     if items is None and isinstance(data, dict) and "data" in data:
         return []
     if not isinstance(items, list):
         raise shape_error(provider, None, "no data[] in the model list", HINT)
-    return [
-        ModelInfo(id=m["id"], provider=provider, loaded=m.get("loaded"), raw=m)
-        for m in items
-        if isinstance(m, dict) and "id" in m
-    ]
+    for i, m in enumerate(items):
+        if type(m) is not dict or type(m.get("id")) is not str or not m["id"]:
+            what = f"data[{i}] is {kind(m)}, not a model with a string id"
+            raise shape_error(provider, None, what, HINT)
+    return [ModelInfo(id=m["id"], provider=provider, loaded=m.get("loaded"), raw=m) for m in items]

@@ -17,8 +17,10 @@ def core_plugins(pm: Any) -> dict[str, Any]:
 
     Order matters for wrappers of equal priority: from the bare adapter outwards,
     ``llm_core.observe`` (trylast, registered after retry so it sits inside it),
-    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.fallback`` (registered after
-    cooldown so it sits outside it), ``llm_core.cache`` (tryfirst). ``llm_core.cache_store``
+    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.fallback`` (tryfirst, so a
+    plugin's normal-priority wrapper sits inside it and sees each link once), ``llm_core.cache``
+    (tryfirst, registered after fallback so it sits outside it), ``llm_core.structured``
+    (tryfirst, registered after the cache so it sits outside it). ``llm_core.cache_store``
     provides the default response store and ``llm_core.logging`` the logging observer.
     """
     from llm_core.resilience.cache import plugin as cache
@@ -28,6 +30,7 @@ def core_plugins(pm: Any) -> dict[str, Any]:
     from llm_core.resilience.log import LoggingPlugin
     from llm_core.resilience.observe import ObservePlugin
     from llm_core.resilience.retry import RetryPlugin
+    from llm_core.structured.plugin import StructuredPlugin
 
     hook, observer = pm.hook, pm.observer
     return {
@@ -38,4 +41,5 @@ def core_plugins(pm: Any) -> dict[str, Any]:
         "llm_core.cache": cache.CachePlugin(hook.llm_core_response_cache_store, observer),
         "llm_core.cache_store": store,
         "llm_core.logging": LoggingPlugin(),
+        "llm_core.structured": StructuredPlugin(observer),
     }

@@ -6,12 +6,14 @@ so every link gets its own retry and cooldown layers, and the chain moves on onl
 retries are exhausted. Without fallbacks it adds nothing.
 
 - Falls back on any provider failure (connection, timeout, 5xx, 429, model not found, invalid
-  answer, cooldown); not on a ValidationError or ConfigurationError (the request itself is
-  wrong), not on the caller's total deadline, and not on an AuthenticationError unless
-  ``settings.fallback_on_auth_errors``.
+  answer, cooldown) and past a link whose plugin is broken (PluginError); not on a
+  ValidationError or ConfigurationError (the request itself is wrong), not on the caller's total
+  deadline, and not on an AuthenticationError unless ``settings.fallback_on_auth_errors``.
 - A link with its own ``model`` runs the request on that model; a link without one keeps the
-  request's model.
+  request's model, and serves the primary's configured model when the request names none.
 - Streams fall back only before their first event has reached the caller.
+- Embeddings fall back only to a link on the same model as the primary; another is skipped as
+  failed with :class:`~llm_core.errors.EmbeddingMismatchError` (vectors are never mixed).
 - ``Response.fallbacks`` lists the links that failed before one answered; ``Response.attempts``
   every attempt at every link. FallbackExhaustedError lists each link with its error.
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 from llm_core import errors as e
 from llm_core.call import Call
+from llm_core.embeddings.plan import same_space
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened, broke_off
 from llm_core.request import Request
@@ -47,17 +50,20 @@ def should_fall_back(error: BaseException, on_auth_errors: bool = False) -> bool
         return False
     if isinstance(error, e.AuthenticationError):
         return on_auth_errors
+    if isinstance(error, e.PluginError):  # a link whose plugin is broken: the next may serve
+        return True
     return isinstance(error, e.ProviderError)
 
 
 class FallbackRun:
     """The fallback state of one call (sans-IO): which links failed, with what."""
 
-    __slots__ = ("call", "chain", "failures")
+    __slots__ = ("call", "chain", "failed_links", "failures")
 
     def __init__(self, chain: Fallback, call: Call) -> None:
         self.chain, self.call = chain, call
         self.failures: list[tuple[str, BaseException]] = []
+        self.failed_links: list[Any] = []  # the config of each failed link
 
     def failed(self, index: int, error: e.LLMError) -> None:
         """Record link ``index``'s failure; raise when the chain must stop or is exhausted."""
@@ -66,6 +72,7 @@ class FallbackRun:
             raise error
         label = chain.labels[index]
         self.failures.append((label, error))
+        self.failed_links.append(chain.configs[index])
         if index + 1 < len(chain.labels):
             chain.observer.emit(
                 "llm_core_on_fallback",
@@ -84,18 +91,22 @@ class FallbackRun:
         """Fill ``response.fallbacks`` and prepend the failed links' attempts."""
         if self.failures:
             response.fallbacks = [
-                Attempt(label, i, error_text(err), type(err).__name__)
-                for i, (label, err) in enumerate(self.failures, 1)
+                Attempt(link.provider, i, error_text(err), type(err).__name__, model=link.model)
+                for i, (link, (_, err)) in enumerate(
+                    zip(self.failed_links, self.failures, strict=True), 1
+                )
             ]
             response.attempts = self._prior_attempts() + response.attempts
         return response
 
     def _prior_attempts(self) -> list[Attempt]:
         out: list[Attempt] = []
-        for label, err in self.failures:
+        for link, (_, err) in zip(self.failed_links, self.failures, strict=True):
             out.extend(
                 getattr(err, "attempts", None)
-                or [Attempt(label, 1, error_text(err), type(err).__name__)]
+                or [
+                    Attempt(link.provider, 1, error_text(err), type(err).__name__, model=link.model)
+                ]
             )
         return out
 
@@ -112,7 +123,12 @@ class Fallback(Layer):
         resolve: Callable[[Any], Any],
     ) -> None:
         super().__init__(inner)
-        self.configs = [config, *settings.fallbacks]
+        # A link without its own model serves the primary's (Client(model=...) included).
+        links = [
+            c if c.model else c.model_copy(update={"model": config.model})
+            for c in settings.fallbacks
+        ]
+        self.configs = [config, *links]
         self.labels = [c.label() for c in self.configs]
         self.models = [None, *(c.model for c in settings.fallbacks)]
         self.on_auth, self.observer = settings.fallback_on_auth_errors, observer
@@ -132,13 +148,18 @@ class Fallback(Layer):
 
     def _request(self, request: Request, index: int) -> Request:
         model = self.models[index]
-        return request if model is None or model == request.model else request.with_model(model)
+        linked = request if model is None or model == request.model else request.with_model(model)
+        if index and getattr(request, "operation", None) == "embed":  # never another vector space
+            primary = self.inner.model_for(request)
+            same_space(primary, self.link(index).model_for(linked), self.labels[index])
+        return linked
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         run = FallbackRun(self, call)
         for i in range(len(self.labels)):
             try:
-                response = yield self.generate_of(self.link(i), self._request(request, i), call)
+                link, link_request = self.link(i), self._request(request, i)
+                response = yield from self.generate_of(link, link_request, call)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue
@@ -191,7 +212,7 @@ class FallbackPlugin:
     def __init__(self, resolve: Any, providers: Any, observer: Observer) -> None:
         self.resolve, self.providers, self.observer = resolve, providers, observer
 
-    @hookimpl(wrapper=True)
+    @hookimpl(wrapper=True, tryfirst=True)
     def llm_core_resolve_adapter(
         self, config: Any, settings: Any, is_async: bool, role: str
     ) -> Any:

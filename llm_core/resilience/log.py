@@ -58,7 +58,12 @@ class LoggingPlugin:
         self, provider: str, model: str | None, request: Request, attempt: int
     ) -> None:
         """DEBUG: a request is about to be sent (its shape, not its content)."""
-        if self.log.isEnabledFor(_DEBUG):
+        if self.log.isEnabledFor(_DEBUG) and getattr(request, "operation", None) == "embed":
+            self.log.debug(
+                "request provider=%s model=%s attempt=%d embed inputs=%d",
+                provider, model, attempt, len(request.texts),  # type: ignore[attr-defined]
+            )  # fmt: skip
+        elif self.log.isEnabledFor(_DEBUG):
             images = sum(len(m.images) for m in request.messages)
             self.log.debug(
                 "request provider=%s model=%s attempt=%d messages=%d images=%d",
@@ -72,7 +77,9 @@ class LoggingPlugin:
     @hookimpl
     def llm_core_on_response(self, provider: str, model: str | None, response: Response) -> None:
         """DEBUG: a response arrived."""
-        if self.log.isEnabledFor(_DEBUG):
+        if self.log.isEnabledFor(_DEBUG) and not hasattr(response, "usage"):  # Embeddings
+            self.log.debug("response provider=%s model=%s embeddings", provider, model)
+        elif self.log.isEnabledFor(_DEBUG):
             self.log.debug(
                 "response provider=%s model=%s latency=%.3fs finish=%s tokens=%s/%s",
                 provider,

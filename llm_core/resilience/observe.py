@@ -42,6 +42,8 @@ _HOOKS = (
     "llm_core_on_cache_hit",
     "llm_core_on_error",
 )
+_CALL_HOOKS = ("llm_core_on_call_start", "llm_core_on_call_end")
+_ATTEMPT_HOOKS = ("llm_core_on_request", "llm_core_on_response", "llm_core_on_error")
 
 
 class ObserverWarning(UserWarning):
@@ -74,27 +76,28 @@ class Observer:
 
     def live(self, hook: str) -> bool:
         """Whether calling ``hook`` can do anything: some implementation observes it now."""
-        impls = self._observers(hook)
-        if hook in self._always:
-            return True
-        for _impl, observes in impls:  # noqa: SIM110 -- a loop, not any(): runs on every request
-            if observes(hook):
+        return self._live_any((hook,))
+
+    def _live_any(self, hooks: tuple[str, ...]) -> bool:
+        self._observers(hooks[0])  # refreshed when the plugins changed
+        always, impls = self._always, self._impls
+        for hook in hooks:  # loops, not any(): this runs on every request
+            if hook in always:
                 return True
+            for _impl, observes in impls[hook]:
+                if observes(hook):
+                    return True
         return False
 
     @property
     def live_calls(self) -> bool:
         """True when some plugin observes logical calls (their start or end)."""
-        return self.live("llm_core_on_call_start") or self.live("llm_core_on_call_end")
+        return self._live_any(_CALL_HOOKS)
 
     @property
     def watching_calls(self) -> bool:
         """True when some plugin observes requests, responses or errors."""
-        return (
-            self.live("llm_core_on_request")
-            or self.live("llm_core_on_response")
-            or self.live("llm_core_on_error")
-        )
+        return self._live_any(_ATTEMPT_HOOKS)
 
     def emit(self, hook: str, **kwargs: Any) -> None:
         """Call every implementation of ``hook`` with the arguments it names."""
@@ -154,11 +157,11 @@ class Observing(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         obs = self.observer
         if not obs.watching_calls:
-            return (yield self.inner_generate(request, call))
+            return (yield from self.inner_generate(request, call))
         provider, model = self.provider, self.inner.model_for(request)
         obs.on_request(call, provider, model, request)
         try:
-            response = yield self.inner_generate(request, call)
+            response = yield from self.inner_generate(request, call)
         except LLMError as exc:
             obs.on_error(call, provider, model, exc)
             raise
@@ -184,7 +187,7 @@ class Observing(Layer):
 
     def list_models_flow(self, call: Call) -> Flow[Any]:
         try:
-            return (yield self.inner_list_models(call))
+            return (yield from self.inner_list_models(call))
         except LLMError as exc:
             self.observer.on_error(call, self.provider, None, exc)
             raise

@@ -3,8 +3,10 @@
 Subclass :class:`AdapterContract` in your plugin's tests and give it your backend and a model
 name; the kit checks registration, config validation, generate, stream (with early close),
 list_models, health_check, async parity, error mapping, the core's retry / fallback / cache
-wrappers, and that no API key leaks. Misbehaving loopback endpoints (:class:`RefusedPort`,
-:class:`SilentServer`, :class:`CountingProxy`) are here for your own tests too.
+wrappers, that no API key leaks, and that hostile answers (dripping, endless, oversized, a gzip
+bomb) end at the total deadline or the byte limits. Misbehaving loopback endpoints
+(:class:`RefusedPort`, :class:`SilentServer`, :class:`CountingProxy`, :class:`HostileServer`)
+are here for your own tests too.
 
 This package imports pytest; ``import llm_core`` never imports it. Names are loaded on first
 access, so the pytest plugin (``llm_core.testing.plugin``) stays cheap to load.
@@ -18,13 +20,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from llm_core.testing.contract import AdapterContract
     from llm_core.testing.contract.fixtures import tiny_png
+    from llm_core.testing.hostile import HostileServer
     from llm_core.testing.servers import CountingProxy, RefusedPort, SilentServer
 
-__all__ = ["AdapterContract", "CountingProxy", "RefusedPort", "SilentServer", "tiny_png"]
+__all__ = [
+    "AdapterContract",
+    "CountingProxy",
+    "HostileServer",
+    "RefusedPort",
+    "SilentServer",
+    "tiny_png",
+]
 
 _HOME = {
     "AdapterContract": "llm_core.testing.contract",
     "CountingProxy": "llm_core.testing.servers",
+    "HostileServer": "llm_core.testing.hostile",
     "RefusedPort": "llm_core.testing.servers",
     "SilentServer": "llm_core.testing.servers",
     "tiny_png": "llm_core.testing.contract.fixtures",

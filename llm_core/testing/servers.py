@@ -4,7 +4,8 @@
 - :class:`SilentServer`: listens (the kernel completes the TCP handshake) and never answers,
   so a request runs into its read timeout.
 - :class:`CountingProxy`: forwards TCP to a real backend, counts the client connections that are
-  open right now, and can reset the next connections before they reach the backend.
+  open right now, can reset the next connections before they reach the backend, records the
+  size of each answer, and can cut the next connection's answers off after a number of bytes.
 
 Standard library only; every socket and thread is released by ``close()`` (or ``with``).
 """
@@ -16,6 +17,7 @@ import struct
 import threading
 import time
 from contextlib import suppress
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["CountingProxy", "RefusedPort", "SilentServer", "with_address"]
@@ -86,6 +88,9 @@ class CountingProxy(_Endpoint):
     ``proxy.url_for(base_url)`` gives the adapter a base URL through the proxy;
     ``open_connections`` is how many client connections are open now; ``accepted`` how many
     were ever made; ``reset_next(n)`` resets the next ``n`` connections before forwarding them.
+    ``exchanges`` holds, per accepted connection, the byte size of each answer on it (one per
+    request); ``cut_next_at(n)`` forwards only the first ``n`` answer bytes of the next
+    connection, then closes it (a server that dies mid-answer).
     """
 
     def __init__(self, target: str) -> None:
@@ -97,6 +102,8 @@ class CountingProxy(_Endpoint):
         self.accepted = 0
         self._open = 0
         self._resets = 0
+        self._cut_at: int | None = None
+        self.exchanges: list[list[int]] = []
         self._cond = threading.Condition()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._threads: list[threading.Thread] = []
@@ -117,6 +124,11 @@ class CountingProxy(_Endpoint):
         """Reset the next ``count`` client connections as soon as they are accepted."""
         with self._cond:
             self._resets += count
+
+    def cut_next_at(self, offset: int) -> None:
+        """Forward only ``offset`` bytes of the next connection's answers, then close it."""
+        with self._cond:
+            self._cut_at = offset
 
     def wait_open(self, at_most: int, timeout: float = 5.0) -> bool:
         """Wait until at most ``at_most`` client connections are open; False on timeout."""
@@ -160,6 +172,9 @@ class CountingProxy(_Endpoint):
             with self._cond:
                 self.accepted += 1
                 reset, self._resets = self._resets > 0, max(0, self._resets - 1)
+                cut, self._cut_at = self._cut_at, None
+                sizes: list[int] = []
+                self.exchanges.append(sizes)
             if reset:
                 _reset(client)
                 continue
@@ -172,12 +187,29 @@ class CountingProxy(_Endpoint):
             with self._cond:
                 self._open += 1
                 self._pairs.append((client, upstream))
-            self._start(self._pump, upstream, client, False)
-            self._start(self._pump, client, upstream, True)
+            self._start(self._pump, upstream, client, False, sizes, cut)
+            self._start(self._pump, client, upstream, True, sizes, None)
 
-    def _pump(self, src: socket.socket, dst: socket.socket, from_client: bool) -> None:
+    def _pump(
+        self, src: socket.socket, dst: socket.socket, from_client: bool, sizes: list, cut: Any
+    ) -> None:
+        sent = 0
         try:
             while chunk := src.recv(65536):
+                if from_client:  # a request after an answer began: the next answer's count
+                    if not sizes or sizes[-1]:
+                        sizes.append(0)
+                else:
+                    if not sizes:
+                        sizes.append(0)
+                    sizes[-1] += len(chunk)
+                    if cut is not None and sent + len(chunk) >= cut:
+                        dst.sendall(chunk[: cut - sent])
+                        # shutdown (not a bare close) also wakes the other pump's recv
+                        _shut(dst)  # the client sees its answer end mid-body
+                        _shut(src)
+                        return
+                    sent += len(chunk)
                 dst.sendall(chunk)
         except OSError:
             pass

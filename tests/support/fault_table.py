@@ -209,7 +209,7 @@ ROWS = [
         "200 JSON body of 2 MiB over a 1 MiB max_response_bytes",
         push(Fault.oversized(2 << 20)),
         Outcome(e.InvalidResponseError, 1, True),
-        Outcome(e.GenerationError, 1, True, partial=""),
+        Outcome(e.InvalidResponseError, 1, True),
     ),
     Row(
         "401",

@@ -1,8 +1,7 @@
 """An LM Studio server emulator for what only LM Studio has (PROTOCOLS.md §3), on a real socket.
 
 Routes: ``GET /v1/models`` (every downloaded model with JIT on, else only loaded ones),
-``GET /api/v0/models`` and ``/api/v0/models/{id}`` (type llm|vlm|embeddings, state, arch,
-quantization, compatibility_type, max/loaded context length, capabilities), ``POST
+``GET /api/v0/models`` and ``/api/v0/models/{id}`` (the models of :mod:`.lmstudio_models`), ``POST
 /v1/chat/completions`` and ``/api/v0/chat/completions`` (stream or not; a non-streamed v0 answer
 adds ``stats`` in seconds, ``model_info``, ``runtime``). ``native=False`` plays LM Studio before
 0.3.6 (no ``/api/v0``). Unknown path or method: **200** ``{"error": "Unexpected endpoint ..."}``.
@@ -23,10 +22,12 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, sse_reply
+from .lmstudio_embed import embeddings
+from .lmstudio_models import Model, default_models, native_stats
+from .ollama_models import format_answer
 
 UNEXPECTED = "Unexpected endpoint or method. ({} {})"
 NO_MODELS = (
@@ -47,38 +48,6 @@ OVERFLOW = (
     "with context length of only {} tokens, which is not enough. Try to load the model with a "
     "larger context length, or provide a shorter input"
 )
-TOKENS_PER_SECOND = 50.0
-
-
-@dataclass
-class Model:
-    id: str
-    type: str = "llm"
-    arch: str = "llama"
-    compatibility_type: str = "gguf"
-    quantization: str = "Q4_K_M"
-    max_context_length: int = 4096
-    publisher: str = "lmstudio-community"
-    capabilities: tuple[str, ...] = ()
-    state: str = "not-loaded"
-    loaded_context_length: int = 4096
-    jit_loaded: bool = False
-
-    def v0(self) -> dict[str, Any]:
-        keys = ("id", "type", "publisher", "arch", "compatibility_type", "quantization", "state")
-        out = {k: getattr(self, k) for k in (*keys, "max_context_length")} | {"object": "model"}
-        if self.state == "loaded":
-            out["loaded_context_length"] = self.loaded_context_length
-        return out | {"capabilities": list(self.capabilities)}
-
-
-def default_models() -> list[Model]:
-    return [
-        Model("qwen2.5-7b-instruct", capabilities=("tool_use",), max_context_length=32768),
-        Model("qwen2-vl-2b-instruct", "vlm", "qwen2_vl", "mlx", "4bit", 32768, "mlx-community"),
-        Model("text-embedding-nomic-embed-text-v1.5", "embeddings", "nomic-bert", "gguf",
-              "Q4_K_M", 2048, "nomic-ai"),
-    ]  # fmt: skip
 
 
 def text_of(content: Any) -> str:
@@ -101,6 +70,7 @@ class LMStudioEmulator(HTTPServer):
         self.ids = itertools.count(1)
         self.route("GET", "/v1/models")(self.v1_models)
         self.route("POST", "/v1/chat/completions")(lambda req: self.chat(req, v0=False))
+        self.route("POST", "/v1/embeddings")(lambda req: embeddings(self, req))  # lmstudio_embed
         if native:
             self.route("GET", "/api/v0/models")(self.v0_models)
             self.route("POST", "/api/v0/chat/completions")(lambda req: self.chat(req, v0=True))
@@ -197,6 +167,9 @@ class LMStudioEmulator(HTTPServer):
         users = [m for m in messages if m.get("role") == "user"]
         words = ("echo: " + (text_of(users[-1].get("content")) if users else "")).split()
         words += [f"[{len(images)} images]"] if images else []
+        schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema")
+        if schema is not None:  # LM Studio constrains the answer to the schema
+            words = format_answer(schema).split()
         limit = body.get("max_tokens")
         cut = isinstance(limit, int) and 0 <= limit < len(words)
         words = words[:limit] if cut else words
@@ -213,24 +186,8 @@ class LMStudioEmulator(HTTPServer):
         choice = {"index": 0, "logprobs": None, "finish_reason": finish, "message": message}
         out = base | {"object": "chat.completion", "choices": [choice], "usage": usage}
         if v0:
-            out |= self.extras(model, body, n, stop, time.perf_counter() - started)
+            out |= native_stats(model, body, n, stop, time.perf_counter() - started)
         return Reply(200, body=out)
-
-    def extras(self, model: Model, body: dict, n: int, stop: str, waited: float) -> dict:
-        stats: dict[str, Any] = {"tokens_per_second": TOKENS_PER_SECOND,
-                                 "time_to_first_token": round(0.011 + waited, 6),
-                                 "generation_time": round(n / TOKENS_PER_SECOND, 6),
-                                 "stop_reason": stop}  # fmt: skip
-        if body.get("draft_model"):
-            stats |= {"draft_model": body["draft_model"], "total_draft_tokens_count": n,
-                      "accepted_draft_tokens_count": n // 2, "rejected_draft_tokens_count":
-                      n - n // 2, "ignored_draft_tokens_count": 0}  # fmt: skip
-        fmt = model.compatibility_type
-        info = {"arch": model.arch, "quant": model.quantization, "format": fmt,
-                "context_length": model.loaded_context_length}  # fmt: skip
-        runtime = {"name": "llama.cpp-linux-x86_64-avx2" if fmt == "gguf" else "mlx-llm",
-                   "version": "1.3.0", "supported_formats": [fmt]}  # fmt: skip
-        return {"stats": stats, "model_info": info, "runtime": runtime}
 
     def chunks(self, base: dict, words: list[str], finish: str, usage: dict | None):
         def chunk(delta: dict, finish_reason: str | None = None) -> dict:

@@ -10,6 +10,7 @@ Ollama's texts and statuses; plain-text ``404 page not found`` / ``405 method no
 answers echo the name as sent. ``stream_error_after = N`` ends chat streams with an error line
 after N pieces (500 when not streamed); ``words = N`` answers ``w0 w1 ...``. Faults
 (``server.faults``, tests/support/faults.py) apply to every route before routing.
+``/api/embed`` lives in ``ollama_embed``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, dumps
+from .ollama_embed import embed
 from .ollama_models import (
     bad_base64_offset,
     default_models,
@@ -57,7 +59,7 @@ class OllamaEmulator(HTTPServer):
     def __init__(self, *, words: int | None = None, tags_capabilities: bool = True) -> None:
         super().__init__(fallback=self.no_route)
         self.models, self.registry = default_models(), registry_models()
-        self.words, self.tags_capabilities = words, tags_capabilities
+        self.words, self.tags_capabilities, self.schemas = words, tags_capabilities, True
         self.stream_error_after: int | None = None
         self.loaded: dict[str, float] = {}  # full name -> expiry (epoch seconds)
         self.last_prompt: dict[str, str] = {}
@@ -66,7 +68,7 @@ class OllamaEmulator(HTTPServer):
             ("GET", "/api/version", lambda r: Reply(body={"version": VERSION}, content_type=JSON)),
             ("GET", "/api/tags", self.tags), ("GET", "/api/ps", self.ps),
             ("POST", "/api/show", self.show), ("POST", "/api/chat", self.chat),
-            ("POST", "/api/pull", self.pull),
+            ("POST", "/api/pull", self.pull), ("POST", "/api/embed", lambda r: embed(self, r)),
         ):  # fmt: skip
             self.route(method, path)(handler)
 
@@ -161,7 +163,7 @@ class OllamaEmulator(HTTPServer):
                                "type": "invalid_request_error"}}  # fmt: skip
             return error(400, json.dumps(inner))
         fmt = data.get("format")
-        if fmt not in (None, "", "json") and not isinstance(fmt, dict):  # status 500 inferred
+        if fmt not in (None, "", "json") and not (isinstance(fmt, dict) and self.schemas):  # 500
             return error(500, f'invalid format: {json.dumps(fmt)}; expected "json" or a valid '
                          "JSON Schema object")  # fmt: skip
         options = data.get("options") or {}
@@ -181,7 +183,7 @@ class OllamaEmulator(HTTPServer):
         name, messages, fmt = data["model"], data["messages"], data.get("format")
         options, user = data.get("options") or {}, text_of(data["messages"])
         if fmt:
-            words = [format_answer(fmt)]
+            words = format_answer(fmt).split()  # streamed in pieces; rejoined with spaces
         elif self.words is not None:
             words = [f"w{i}" for i in range(self.words)]
         else:

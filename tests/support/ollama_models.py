@@ -173,6 +173,8 @@ def format_answer(fmt: Any) -> str:
         return json.dumps({"answer": "echo"})
 
     def value(schema: dict[str, Any]) -> Any:
+        if str(schema.get("$ref", "")).startswith("#/$defs/"):  # pydantic's nested models
+            schema = fmt.get("$defs", {}).get(schema["$ref"][8:], {})
         kind = schema.get("type")
         if "enum" in schema:
             return schema["enum"][0]

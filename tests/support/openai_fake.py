@@ -18,6 +18,12 @@ not JSON -> 500 ``server_error`` (as llama.cpp), an unknown route -> llama.cpp's
 Found". With ``api_key`` set, a missing or wrong ``Authorization: Bearer`` -> 401 (OpenAI's
 body; llama.cpp says ``{"code":401,"message":"Invalid API Key","type":"authentication_error"}``)
 except on llama.cpp's public paths (``/health``, ``/v1/health``, ``/models``, ``/v1/models``).
+Structured output: a ``json_schema`` response format is answered with a JSON value of the schema
+(``format_answer``), ``json_object`` with ``{"answer": "echo"}``; ``refuse_schemas=True`` answers
+``json_schema`` with a 400 as servers without schema support do (``refused_formats``: the
+response-format types answered so, e.g. also ``json_object`` for a server without JSON mode).
+``server.answers`` is a script: while it has items, each chat call answers the next one (its
+whitespace words), whatever else.
 Faults (``server.faults``) apply to every route, before the auth check.
 """
 
@@ -29,6 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, sse_reply
+from .ollama_models import format_answer
 
 PUBLIC_PATHS = frozenset({"/health", "/v1/health", "/models", "/v1/models", "/api/tags"})
 FINGERPRINT = {"system_fingerprint": "b0-llm-core-fake"}
@@ -58,6 +65,7 @@ class OpenAIFake(HTTPServer):
         api_key: str | None = None,
         strict_models: bool = False,
         words: int | None = None,
+        refuse_schemas: bool = False,
         public_paths: frozenset[str] = PUBLIC_PATHS,
         **kwargs: Any,
     ) -> None:
@@ -65,6 +73,7 @@ class OpenAIFake(HTTPServer):
         super().__init__(**kwargs)
         self.models, self.api_key, self.strict_models = list(models), api_key, strict_models
         self.words, self.public_paths, self._ids = words, public_paths, itertools.count(1)
+        self.refused_formats, self.answers = {"json_schema"} if refuse_schemas else set(), []
         for path in ("/health", "/v1/health"):
             self.route("GET", path)(lambda req: Reply(body={"status": "ok"}))
         for path in ("/models", "/v1/models"):
@@ -87,7 +96,14 @@ class OpenAIFake(HTTPServer):
     def answer(self, body: dict[str, Any]) -> tuple[list[str], str]:
         """The answer's words and its finish_reason."""
         n = body.get("words", self.words)
-        if n is not None:
+        fmt = body.get("response_format") or {}
+        if self.answers:
+            words = self.answers.pop(0).split()
+        elif fmt.get("type") == "json_schema":
+            words = format_answer(fmt["json_schema"]["schema"]).split()
+        elif fmt.get("type") == "json_object":
+            words = format_answer("json").split()
+        elif n is not None:
             words = [f"w{i}" for i in range(int(n))]
         else:
             users = [m for m in body["messages"] if isinstance(m, dict) and m.get("role") == "user"]
@@ -105,6 +121,9 @@ class OpenAIFake(HTTPServer):
             return error(500, f"[json.exception.parse_error] {exc}", "server_error")
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return error(400, "'messages' is required", "invalid_request_error")
+        if (kind := (body.get("response_format") or {}).get("type")) in self.refused_formats:
+            message = f"response_format.type '{kind}' is not supported"
+            return error(400, message, "invalid_request_error")
         model = body.get("model") or self.models[0]
         if self.strict_models and model not in self.models:
             message = f"model '{model}' not found"

@@ -5,7 +5,7 @@ It wraps the primary only, outermost (``tryfirst``), so a hit skips fallback and
 Model lists: each client keeps its provider's list for ``cache.models_ttl`` seconds (0: no
 cache). Concurrent misses share one fetch (no stampede); a failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
-model, for instance).
+model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
@@ -13,6 +13,10 @@ API key. Only deterministic requests (temperature 0 or a seed) are cached unless
 request and is marked ``Response.cached``; identical requests in flight at once share one call
 (the others are marked cached too). A stream that hits replays the cached answer as one text
 event and the final event; a stream that misses is stored once it finished.
+
+Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
+provider, model, dimensions and text (:mod:`llm_core.embeddings.cache`); only the misses of a
+batch are sent.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from dataclasses import replace
 from typing import Any
 
 from llm_core.call import Call
+from llm_core.embeddings.cache import cached_flow
 from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
-from llm_core.resilience.cache.store import ModelCache, response_key
+from llm_core.resilience.cache.access import StoreAccess
+from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
 from llm_core.types import ModelInfo, Response, StreamEvent
@@ -60,6 +66,19 @@ class Cache(Layer):
         self.key_config, self.observer = config, observer
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
         self.models = ModelCache(settings.cache.models_ttl)
+        self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
+        self.epoch = 0  # part of every response key: bumping it orphans what any store holds
+
+    def invalidate(self) -> None:
+        """Forget the model list and every cached response of this client.
+
+        Works on any store (old keys are no longer asked for); the default in-memory store,
+        which belongs to this client alone, is also emptied to free its memory.
+        """
+        self.models.invalidate()
+        self.epoch += 1
+        if isinstance(self.store, MemoryStore):
+            self.store.clear()
 
     def invalidate_models(self) -> None:
         """Forget the cached model list; the next ``list_models`` fetches it again."""
@@ -68,20 +87,21 @@ class Cache(Layer):
     # ------------------------------------------------------------------ responses
 
     def _key(self, request: Request) -> str | None:
-        if self.store is None or not (self.force or request.is_deterministic):
+        if not self.responses or self.store is None or not (self.force or request.is_deterministic):
             return None
-        return response_key(self.key_config, self.inner.model_for(request), request)
+        key = response_key(self.key_config, self.inner.model_for(request), request)
+        return f"{key}.{self.epoch}" if self.epoch else key
 
-    def _hit(self, key: str, request: Request, started: float, call: Call) -> Response | None:
-        stored = self.store.get(key)
+    def _hit(self, key: str, request: Request, started: float, call: Call) -> Flow[Any]:
+        stored = yield from self.access.get(key)
         return None if stored is None else self._as_hit(stored, request, started, call)
 
     def _as_hit(self, stored: Response, request: Request, started: float, call: Call) -> Response:
         self._report(call, self.inner.model_for(request), "response")
         return _copy(stored, cached=True, latency=time.perf_counter() - started)
 
-    def _keep(self, key: str, response: Response) -> None:
-        self.store.set(key, _copy(response, cached=False), self.ttl)
+    def _keep(self, key: str, response: Response) -> Flow[None]:
+        yield from self.access.set(key, _copy(response, cached=False), self.ttl)
 
     def _report(self, call: Call, model: str | None, kind: str) -> None:
         self.observer.emit(
@@ -91,15 +111,15 @@ class Cache(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         key = self._key(request)
         if key is None:
-            return (yield self.inner_generate(request, call))
+            return (yield from self.inner_generate(request, call))
         started = time.perf_counter()
 
         def fetch() -> Flow[Response]:
-            hit = self._hit(key, request, started, call)
+            hit = yield from self._hit(key, request, started, call)
             if hit is not None:
                 return hit
-            response = yield self.inner_generate(request, call)
-            self._keep(key, response)
+            response = yield from self.inner_generate(request, call)
+            yield from self._keep(key, response)
             return response
 
         flight = self.flights.run(key, lambda: self.drive(fetch()), deadline=call.deadline)
@@ -110,14 +130,19 @@ class Cache(Layer):
         key = self._key(request)
         if key is None:
             return (yield from self.open_inner(request, call))
-        hit = self._hit(key, request, time.perf_counter(), call)
+        hit = yield from self._hit(key, request, time.perf_counter(), call)
         if hit is not None:
             head = [StreamEvent(hit.content, hit.thinking)] if hit.content or hit.thinking else []
             first, *rest = [*head, StreamEvent(done=True, response=hit)]
             return Opened(self.events_of(rest), first)
         opened = yield from self.open_inner(request, call)
-        opened.watch(done=lambda response: self._keep(key, response))
+        opened.watch(done=lambda r: self.access.set_soon(key, _copy(r, cached=False), self.ttl))
         return opened
+
+    def embed_flow(self, request: Any, call: Call) -> Flow[Any]:
+        if self.store is None or not self.embeddings:
+            return (yield from self.inner_generate(request, call))
+        return (yield from cached_flow(self, request, call))
 
     # ------------------------------------------------------------------ model lists
 
@@ -132,7 +157,7 @@ class Cache(Layer):
             if found is not None:
                 return found
             generation = self.models.generation
-            models = yield self.inner_list_models(call)
+            models = yield from self.inner_list_models(call)
             self.models.put(models, generation)
             return models
 
@@ -147,7 +172,7 @@ class CachingAdapter(Cache, LayerAdapter):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.flights = SingleFlight()
+        self.flights, self.access = SingleFlight(), StoreAccess(self.store, is_async=False)
 
     @staticmethod
     def events_of(items: Iterable[StreamEvent]) -> Any:
@@ -160,7 +185,7 @@ class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.flights = AsyncSingleFlight()
+        self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
     @staticmethod
     async def events_of(items: Iterable[StreamEvent]) -> AsyncIterator[StreamEvent]:
@@ -186,8 +211,10 @@ class CachePlugin:
         """Wrap the whole chain (primary only) in the caches."""
         adapter = yield
         cache = settings.cache
-        if adapter is None or role != "primary" or not (cache.responses or cache.models_ttl):
+        wanted = cache.responses or cache.models_ttl or cache.embeddings
+        if adapter is None or role != "primary" or not wanted:
             return adapter
-        store = self.store_hook(settings=settings) if cache.responses else None
+        stored = cache.responses or cache.embeddings
+        store = self.store_hook(settings=settings) if stored else None
         cls = AsyncCachingAdapter if is_async else CachingAdapter
         return cls(adapter, config, settings, store, self.observer)

@@ -1,11 +1,13 @@
 """What the caches keep, and under which key: the response store, the model-list holder.
 
-:func:`response_key` names an answer (never by a credential). The response cache's default store is
-an in-memory LRU with a TTL per entry. A store is anything with ``get(key) -> Response | None`` and
-``set(key, response, ttl)``, both thread-safe. The ``llm_core.cache_store`` plugin returns a
-:class:`MemoryStore` from the ``llm_core_response_cache_store`` hook (``trylast``); a plugin that
-returns its own store from that hook (a disk or Redis store) replaces it. Each client asks the hook
-once, so by default each client has its own store; a plugin may return one shared store instead."""
+:func:`response_key` names an answer (never by a credential). The response cache's default store
+is an in-memory LRU with a TTL per entry. A store is anything with ``get(key) -> Response |
+None`` and ``set(key, response, ttl)``, both thread-safe, optionally ``aget`` / ``aset``
+coroutines (the full protocol: :mod:`~llm_core.resilience.cache.access`). The
+``llm_core.cache_store`` plugin returns a :class:`MemoryStore` from the
+``llm_core_response_cache_store`` hook (``trylast``); a plugin that returns its own store from
+that hook (a disk or Redis store) replaces it. Each client asks the hook once, so by default
+each client has its own store; a plugin may return one shared store instead."""
 
 from __future__ import annotations
 
@@ -67,6 +69,9 @@ class ModelCache:
 
 class MemoryStore:
     """A thread-safe LRU of at most ``max_entries`` responses, each kept for its ``ttl``."""
+
+    #: Its methods never wait, so AsyncClient calls them inline (see ``access.StoreAccess``).
+    blocking = False
 
     def __init__(
         self, max_entries: int = 1024, clock: Callable[[], float] = time.monotonic

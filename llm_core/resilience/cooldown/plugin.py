@@ -82,7 +82,7 @@ class Cooldown(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         admission = self.gate.enter()
         try:
-            response = yield self.inner_generate(request, call)
+            response = yield from self.inner_generate(request, call)
         except LLMError as exc:
             self.gate.leave(admission, exc)
             raise

@@ -40,10 +40,10 @@ __all__ = ["AsyncRetryingAdapter", "Retry", "RetryPlugin", "RetryRun", "Retrying
 class RetryRun:
     """The retry state of one call: which attempt this is, what failed, what to do next."""
 
-    __slots__ = ("attempts", "call", "label", "model", "observer", "policy", "provider")
+    __slots__ = ("attempts", "call", "link", "model", "observer", "policy", "provider")
 
     def __init__(self, retry: Retry, model: str | None, call: Call) -> None:
-        self.policy, self.observer, self.label = retry.policy, retry.observer, retry.label
+        self.policy, self.observer, self.link = retry.policy, retry.observer, retry.link
         self.provider, self.model, self.call = retry.provider, model, call
         self.attempts: list[Attempt] = []
 
@@ -52,7 +52,14 @@ class RetryRun:
         number = len(self.attempts) + 1
         decision = self.policy.decide(number, error, self.call.deadline)
         self.attempts.append(
-            Attempt(self.label, number, error_text(error), type(error).__name__, decision.wait)
+            Attempt(
+                self.link[0],
+                number,
+                error_text(error),
+                type(error).__name__,
+                decision.wait,
+                self.link[1],
+            )
         )
         if not decision.retry:
             final = decision.error
@@ -74,7 +81,7 @@ class RetryRun:
 
     def succeeded(self, response: Response) -> Response:
         """Record the successful attempt on ``response.attempts``."""
-        self.attempts.append(Attempt(self.label, len(self.attempts) + 1))
+        self.attempts.append(Attempt(self.link[0], len(self.attempts) + 1, model=self.link[1]))
         response.attempts = self.attempts
         return response
 
@@ -83,14 +90,15 @@ class Retry(Layer):
     """Retries the wrapped adapter per its policy."""
 
     def __init__(
-        self, inner: Any, policy: RetryPolicy, observer: Observer, label: str, sleep: Any
+        self, inner: Any, policy: RetryPolicy, observer: Observer, config: Any, sleep: Any
     ) -> None:
         super().__init__(inner)
-        self.policy, self.observer, self.label, self.sleep = policy, observer, label, sleep
+        self.policy, self.observer, self.sleep = policy, observer, sleep
+        self.link = (config.provider, config.model)  # what each Attempt names
 
     def _done(self, response: Response, run: RetryRun | None) -> Response:
         if run is None:  # answered at the first attempt: the hot path keeps no run
-            response.attempts = [Attempt(self.label, 1)]
+            response.attempts = [Attempt(self.link[0], 1, model=self.link[1])]
             return response
         return run.succeeded(response)
 
@@ -109,12 +117,12 @@ class Retry(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         call.attempt = 1
         try:  # the first attempt inline: the hot path
-            return self._done((yield self.inner_generate(request, call)), None)
+            return self._done((yield from self.inner_generate(request, call)), None)
         except LLMError as exc:
             failed = exc
 
         def attempt() -> Flow[Response]:
-            return (yield self.inner_generate(request, call))
+            return (yield from self.inner_generate(request, call))
 
         model = self.inner.model_for(request)
         return self._done(*(yield from self._again(attempt, call, model, failed)))
@@ -135,12 +143,12 @@ class Retry(Layer):
 
     def list_models_flow(self, call: Call) -> Flow[list[ModelInfo]]:
         try:
-            return (yield self.inner_list_models(call))
+            return (yield from self.inner_list_models(call))
         except LLMError as exc:
             failed = exc
 
         def attempt() -> Flow[list[ModelInfo]]:
-            return (yield self.inner_list_models(call))
+            return (yield from self.inner_list_models(call))
 
         return (yield from self._again(attempt, call, None, failed))[0]
 
@@ -177,7 +185,5 @@ class RetryPlugin:
             return None
         policy = RetryPolicy.from_settings(settings.retry, clock=self.clock, random=self.random)
         if is_async:
-            return AsyncRetryingAdapter(
-                adapter, policy, self.observer, config.label(), self.async_sleep
-            )
-        return RetryingAdapter(adapter, policy, self.observer, config.label(), self.sleep)
+            return AsyncRetryingAdapter(adapter, policy, self.observer, config, self.async_sleep)
+        return RetryingAdapter(adapter, policy, self.observer, config, self.sleep)

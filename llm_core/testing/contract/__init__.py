@@ -25,13 +25,17 @@ Class attributes say what the provider can do (see
 
 from __future__ import annotations
 
+from llm_core.testing.contract.breaks import StreamBreakChecks
 from llm_core.testing.contract.calls import BasicChecks
 from llm_core.testing.contract.errors import ErrorChecks
+from llm_core.testing.contract.hostile import HostileChecks
 from llm_core.testing.contract.parity import AsyncChecks
 from llm_core.testing.contract.resilience import ResilienceChecks
 
 __all__ = ["AdapterContract"]
 
 
-class AdapterContract(BasicChecks, AsyncChecks, ErrorChecks, ResilienceChecks):
+class AdapterContract(
+    BasicChecks, AsyncChecks, ErrorChecks, ResilienceChecks, HostileChecks, StreamBreakChecks
+):
     """The whole adapter contract: subclass it in a ``Test*`` class and override the fixtures."""

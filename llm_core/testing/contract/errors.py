@@ -13,7 +13,7 @@ import pytest
 import llm_core
 from llm_core.testing.contract.fixtures import BOGUS_OPTION, ONE_TRY, ContractBase, run_async
 
-__all__ = ["ErrorChecks", "raised", "texts_of"]
+__all__ = ["ErrorChecks", "raised", "raw_exceptions", "texts_of"]
 
 
 def raised(call: Callable[[], Any]) -> BaseException:
@@ -38,6 +38,17 @@ def texts_of(obj: object) -> Iterator[str]:
         yield from (repr(a) for a in obj.args)
         yield from (repr(v) for v in vars(obj).values())
         obj = obj.__cause__ or obj.__context__
+
+
+def raw_exceptions(error: BaseException) -> list[BaseException]:
+    """What hangs off ``error`` (``__cause__`` / ``__context__``) that is not an llm-core error:
+    a raw transport exception there holds the request, its URL and its headers."""
+    found, item = [], error.__cause__ or error.__context__
+    while item is not None and len(found) < 16:
+        if not isinstance(item, llm_core.LLMError):
+            found.append(item)
+        item = item.__cause__ or item.__context__
+    return found
 
 
 class ErrorChecks(ContractBase):
@@ -75,10 +86,21 @@ class ErrorChecks(ContractBase):
         return list(errors.values())
 
     def test_refused_connection_is_connection_error(self) -> None:
-        """A refused connection is llm_core.ConnectionError (also builtins.ConnectionError)."""
+        """A refused connection is llm_core.ConnectionError (also builtins.ConnectionError), with
+        no raw transport exception behind it."""
         self.require_http("refuse")
         with self.refused() as url:
-            self._expect(llm_core.ConnectionError, builtins.ConnectionError, base_url=url)
+            errors = self._expect(llm_core.ConnectionError, builtins.ConnectionError, base_url=url)
+        self._no_raw_exceptions(errors)
+
+    def _no_raw_exceptions(self, errors: list[BaseException]) -> None:
+        for error in errors:
+            raw = raw_exceptions(error)
+            assert not raw, (
+                f"a raw {type(raw[0]).__name__} hangs off {type(error).__name__}.__context__ "
+                "(it carries the request's headers): raise the translated error outside the "
+                "except block"
+            )
 
     def test_unknown_model_is_model_not_found(self) -> None:
         """A model the backend lacks is ModelNotFoundError naming the model."""
@@ -92,9 +114,10 @@ class ErrorChecks(ContractBase):
         self.require_http("stay silent")
         timeouts = {"connect": 2.0, "read": self.silent_read_timeout}
         with self.silent() as url:
-            self._expect(
+            errors = self._expect(
                 llm_core.TimeoutError, builtins.TimeoutError, base_url=url, timeouts=timeouts
             )
+        self._no_raw_exceptions(errors)
 
     def test_total_deadline_is_honoured(self) -> None:
         """With ``timeouts.total``, a call to a silent server gives up at the deadline, not after
@@ -115,6 +138,7 @@ class ErrorChecks(ContractBase):
                     f"still waiting after {self.hang_limit} s"
                 )
         assert isinstance(outcome[0], llm_core.TimeoutError), repr(outcome[0])
+        assert outcome[0].phase == "deadline", f"phase {outcome[0].phase!r}: {outcome[0]}"
 
     def test_api_key_never_leaks(self, caplog: pytest.LogCaptureFixture) -> None:
         """The API key appears in no repr, str, error (or its chain), health or log record."""

@@ -60,12 +60,22 @@ def test_no_model_anywhere_says_how_to_name_one() -> None:
     assert "VISION_MODEL" in (info.value.hint or "")
 
 
-def test_response_format_and_tools_are_refused_not_ignored() -> None:
-    with llm_core.Client("mlx", model="m") as client:
-        with pytest.raises(ValidationError, match="response_format"):
-            client.generate("hi", response_format={"type": "object"})
-        with pytest.raises(ValidationError, match="tools"):
-            client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
+def test_a_schema_becomes_a_json_instruction_in_the_system_message() -> None:
+    from llm_core_mlx._prompt import prepare
+
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    chat = prepare(
+        llm_core.Request([llm_core.Message.system("Be brief."), "hi"], schema=schema)
+    ).chat
+    assert [m["role"] for m in chat] == ["system", "user"]
+    assert chat[0]["content"].startswith("Be brief.\n\nAnswer with one JSON value only")
+    assert '"n":{"type":"integer"}' in chat[0]["content"]
+    assert prepare(llm_core.Request("hi", schema=schema)).chat[0]["role"] == "system"
+
+
+def test_tools_are_refused_not_ignored() -> None:
+    with llm_core.Client("mlx", model="m") as client, pytest.raises(ValidationError, match="tools"):
+        client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
 
 
 def test_images_in_an_assistant_message_are_refused(pictures) -> None:

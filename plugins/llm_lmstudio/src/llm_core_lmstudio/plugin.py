@@ -16,4 +16,5 @@ def llm_core_register_providers(register) -> None:
         async_adapter="llm_core_lmstudio.adapter:AsyncLMStudioAdapter",
         description="LM Studio (OpenAI-compatible chat, native model list, stats, API tokens)",
         default_base_url="http://localhost:1234/v1",
+        embeddings="/v1/embeddings (embedding models)",
     )

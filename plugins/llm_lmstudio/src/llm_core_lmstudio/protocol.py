@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -23,7 +22,6 @@ from pydantic import Field
 
 from llm_core import (
     AuthenticationError,
-    ConfigurationError,
     ConnectionError,
     Health,
     LLMError,
@@ -34,7 +32,7 @@ from llm_core import (
     TimeoutError,
 )
 from llm_core.openai import ChatStream, OpenAIOptions, OpenAIProtocol
-from llm_core_lmstudio.errors import TOKEN_ENV_VARS, is_unexpected_endpoint, lmstudio_error
+from llm_core_lmstudio.errors import is_unexpected_endpoint, lmstudio_error
 from llm_core_lmstudio.native import (
     apply_stats,
     is_native_model_list,
@@ -42,6 +40,7 @@ from llm_core_lmstudio.native import (
     parse_native_models,
 )
 from llm_core_lmstudio.stream import LMStudioChatStream
+from llm_core_lmstudio.token import env_token
 
 __all__ = ["LMStudioOptions", "LMStudioProtocol"]
 
@@ -71,6 +70,7 @@ class LMStudioProtocol(OpenAIProtocol):
 
     provider: ClassVar[str] = "lmstudio"
     default_base_url: ClassVar[str] = "http://localhost:1234/v1"
+    json_object_fallback: ClassVar[bool] = False  # LM Studio refuses json_object itself
     options_model = LMStudioOptions
     down_hint = (
         "Is LM Studio's server running? Start it in the app (Developer tab) or with "
@@ -88,24 +88,17 @@ class LMStudioProtocol(OpenAIProtocol):
     def headers(self) -> dict[str, str]:
         """JSON headers plus ``Authorization: Bearer`` from config.api_key, else LM_API_TOKEN,
         else LMSTUDIO_API_TOKEN; no header when none is set. Sent only to the configured host
-        (the HTTP client never follows redirects)."""
+        (the HTTP client never follows redirects); the environment's tokens only to a loopback
+        host (they are this machine's LM Studio's: a fallback on another host gets api_key or
+        nothing)."""
         headers = super().headers()
         if "Authorization" in headers:
             self.token_source = "config"
             return headers
-        for name in TOKEN_ENV_VARS:
-            token = os.environ.get(name, "").strip()
-            if token:
-                if not token.isascii() or not token.isprintable() or " " in token:
-                    raise ConfigurationError(
-                        f"the LM Studio API token in {name} contains spaces or unprintable "
-                        "characters",
-                        provider=self.provider,
-                        hint=f"Set {name} to the token exactly as LM Studio showed it.",
-                    )
-                headers["Authorization"] = f"Bearer {token}"
-                self.token_source = name
-                break
+        found = env_token(self.base_url())
+        if found is not None:
+            self.token_source = found[0]
+            headers["Authorization"] = f"Bearer {found[1]}"
         return headers
 
     def status_error(

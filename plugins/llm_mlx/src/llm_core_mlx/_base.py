@@ -32,6 +32,10 @@ class MLXBase:
 
     provider = "mlx"
     options_model = MLXOptions
+    embed_hint = (
+        "The mlx provider runs mlx-vlm, which has no embedding API. Embed with ollama or "
+        "lmstudio (LM Studio runs MLX embedding models), or an OpenAI-compatible server."
+    )
     config: ProviderConfig
 
     def __init__(self, config: ProviderConfig) -> None:

@@ -2,8 +2,9 @@
 
 Images (paths, bytes, http(s) URLs, data URLs) are decoded into RGB ``PIL.Image`` objects in the
 caller's thread, before the request reaches the MLX worker: mlx-vlm takes PIL images as they are
-(it does not take bare base64), nothing is written to disk, a URL is fetched once by llm-core
-(10 s timeout) instead of by mlx-vlm, and a broken image fails fast with a ValidationError naming
+(it does not take bare base64), nothing is written to disk, a URL is fetched once by llm-core's
+client (within the call's deadline and ``images`` limits) instead of by mlx-vlm, and a broken
+image fails fast with a ValidationError naming
 it. Each user message keeps its images in place through ``{"type": "image"}`` content parts, so
 ``apply_chat_template`` puts the image tokens in the message that carried them.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core import ImagePart, Message, Request, ValidationError
+from llm_core.adapter import with_json_instruction
 
 __all__ = ["Prepared", "check_images", "prepare", "render_prompt"]
 
@@ -30,13 +32,11 @@ class Prepared:
 
 
 def prepare(request: Request) -> Prepared:
-    """Convert the request's messages (decoding every image); raises ValidationError."""
-    if request.response_format is not None:
-        raise ValidationError(
-            "the mlx provider does not support response_format (JSON schema output) yet",
-            provider=_PROVIDER,
-            hint="Ask for JSON in the prompt and parse it, or use a server provider.",
-        )
+    """Convert the request's messages (decoding every image); raises ValidationError.
+
+    mlx-vlm has no constrained decoding: a JSON schema (``schema=`` / ``response_format``) becomes
+    an instruction in the system message, and the core validates (and repairs) the answer.
+    """
     if request.tools:
         raise ValidationError(
             "the mlx provider does not support tools yet",
@@ -47,6 +47,8 @@ def prepare(request: Request) -> Prepared:
     images: list[Any] = []
     for index, message in enumerate(request.messages):
         chat.append(_convert(index, message, images))
+    if request.response_format is not None:
+        chat = with_json_instruction(chat, request.response_format)
     return Prepared(chat, images)
 
 

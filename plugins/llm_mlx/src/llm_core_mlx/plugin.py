@@ -21,6 +21,7 @@ def llm_core_register_providers(register: Any) -> None:
         adapter="llm_core_mlx.adapter:MLXAdapter",
         async_adapter="llm_core_mlx.adapter:AsyncMLXAdapter",
         description="Vision-language models in-process with mlx-vlm (Apple silicon, Linux CPU)",
+        embeddings="not supported (NotSupportedError)",
     )
 
 

@@ -46,7 +46,12 @@ def same_model(a: str, b: str) -> bool:
 def _models(data: Any, endpoint: str) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("models", 0), list | type(None)):
         raise shape_error("ollama", None, f"{endpoint} has no models list", HINT)
-    return [m for m in data.get("models") or () if isinstance(m, dict) and m.get("name")]
+    models = data.get("models") or []
+    for i, m in enumerate(models):
+        if not isinstance(m, dict) or type(m.get("name")) is not str or not m["name"]:
+            what = f"{endpoint} models[{i}] is not a model with a string name"
+            raise shape_error("ollama", None, what, HINT)
+    return models
 
 
 def _info(m: dict[str, Any], provider: str, **extra: Any) -> ModelInfo:

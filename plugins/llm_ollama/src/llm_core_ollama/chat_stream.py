@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from llm_core import StreamEvent, ToolCall
-from llm_core.http import StreamText
-from llm_core_ollama.wire import metrics_from, raw_of, tool_calls_from, usage_from
+from llm_core.http import StreamText, WrongShape, text_of
+from llm_core_ollama.wire import message_of, metrics_from, raw_of, tool_calls_from, usage_from
 
 __all__ = ["ChatStream"]
 
@@ -41,13 +41,20 @@ class ChatStream(StreamText):
             raise self.broken(f"stream line is not an object: {line[:80]!r}")
         if "error" in data:
             raise self.broken(f"error inside the stream: {data['error']}")
-        message = data.get("message")
+        try:
+            return self._line(data)
+        except WrongShape as exc:
+            raise self.broken(f"wrong shape: {exc}") from None
+
+    def _line(self, data: dict[str, Any]) -> StreamEvent | None:
         if data.get("done"):
+            usage_from(data)  # a wrong count or reason fails on this line, not at the end
+            text_of(data.get("done_reason"), "done_reason")
+            text_of(data.get("model"), "model")
             self.final = data
-        if not message:
+        if not data.get("message"):
             return None
-        text = message.get("content") or ""
-        thinking = message.get("thinking") or ""
+        message, text, thinking = message_of(data)
         if "tool_calls" in message:
             self.tool_calls.extend(tool_calls_from(message))
         return self.emit(text, thinking)

@@ -117,6 +117,14 @@ def ollama_error(
             hint=_validation_hint(message, model),
             **ctx,
         )
+    if "invalid format" in message.lower():  # an Ollama before 0.5 takes only format "json"
+        ctx["status_code"] = None  # its 500 is no server fault: never retried, may fall back
+        return e.NotSupportedError(
+            f"{provider} refused the JSON schema (format, status {status}): {message}",
+            hint="Upgrade Ollama to 0.5 or later for schema= / response_format, whose schema "
+            'it sends as format; older servers accept only options={"format": "json"}.',
+            **ctx,
+        )
     if status == 503:
         return e.ServerError(
             f"{provider} answered 503: {message}",

@@ -23,6 +23,7 @@ def llm_core_register_providers(register: Any) -> None:
         async_adapter="llm_core_ollama.adapter:AsyncOllamaAdapter",
         description="Ollama's native API (models pulled with `ollama pull`)",
         default_base_url="http://127.0.0.1:11434",
+        embeddings="/api/embed (dimensions, truncate, keep_alive)",
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from llm_core import Health, LLMError, ProviderConfig, Request, ValidationError
+from llm_core.embeddings import Embeddings, EmbedRequest, embed_error, ollama_body, parse_ollama
 from llm_core.http import HTTPProtocol, StreamSpec
 from llm_core_ollama.catalog import ModelFacts, parse_ps, parse_show, parse_tags
 from llm_core_ollama.chat_stream import ChatStream
@@ -97,6 +98,25 @@ class OllamaProtocol(HTTPProtocol):
         parser = ChatStream(self.provider, model, time.perf_counter())
         return self.ndjson(self.chat_path, body, parser, model=model, deadline=deadline)
 
+    def embed_flow(self, request: EmbedRequest, deadline: float | None) -> Any:
+        """``POST /api/embed`` for one batch (``dimensions``, ``truncate``, ``keep_alive``)."""
+        model = self.model_for(request)  # type: ignore[arg-type]
+        if not model:
+            raise ValidationError(
+                "no model given: Ollama needs an embedding model name",
+                provider=self.provider,
+                hint="Pass model='nomic-embed-text' (or set LLM_CORE_MODEL).",
+            )
+        body = ollama_body(request, model)
+        try:
+            data = yield self.request_json(
+                "POST", "/api/embed", body=body, model=model, deadline=deadline
+            )
+        except LLMError as exc:
+            raise embed_error(exc, request) from None
+        result: Embeddings = parse_ollama(data, request, self.provider, model)
+        return result
+
     def load_flow(self, model: str, *, keep_alive: str | int | None = None) -> Any:
         """Load a model into memory without generating (``finish_reason`` is ``load``)."""
         body: dict[str, Any] = {"model": model, "messages": [], "stream": False}
@@ -147,7 +167,9 @@ class OllamaProtocol(HTTPProtocol):
         if insecure:
             body["insecure"] = True
         parser = PullStream(model, self.url_of("/api/pull"), lambda: self.facts.forget(model))
-        return self.ndjson("/api/pull", body, parser, model=model)
+        spec = self.ndjson("/api/pull", body, parser, model=model)
+        spec.capped = False  # progress lines for as long as the download takes; none is kept
+        return spec
 
     def pull_flow(
         self, model: str, *, on_progress: ProgressCallback | None = None, insecure: bool = False

@@ -15,13 +15,14 @@ import json
 from typing import Any
 
 from llm_core import GenerationError, Message, Request, Response, TextPart, ToolCall, Usage
-from llm_core.http import shape_error
+from llm_core.http import WrongShape, count_of, object_of, shape_error, text_of
 from llm_core_ollama.catalog import HINT
 from llm_core_ollama.options import split_options
 
 __all__ = [
     "chat_body",
     "message_json",
+    "message_of",
     "metrics_from",
     "parse_chat",
     "raw_of",
@@ -96,7 +97,10 @@ def chat_body(
 
 def usage_from(data: dict[str, Any]) -> Usage:
     """Token counts from a final object (an omitted count is zero, not unknown)."""
-    return Usage(data.get("prompt_eval_count", 0), data.get("eval_count", 0))
+    return Usage(
+        count_of(data.get("prompt_eval_count", 0), "prompt_eval_count"),
+        count_of(data.get("eval_count", 0), "eval_count"),
+    )
 
 
 def metrics_from(data: dict[str, Any]) -> dict[str, float]:
@@ -116,20 +120,29 @@ def metrics_from(data: dict[str, Any]) -> dict[str, float]:
 
 
 def tool_calls_from(message: dict[str, Any]) -> list[ToolCall]:
-    """Tool calls of a message (native shape: arguments are an object)."""
+    """Tool calls of a message (native shape: arguments are an object); WrongShape if not."""
     calls = []
-    for call in message.get("tool_calls") or ():
-        if not isinstance(call, dict):
-            continue
-        function = call.get("function") or {}
+    items = message.get("tool_calls") or []
+    if type(items) is not list:
+        raise WrongShape("message.tool_calls is not a list")
+    for call in items:
+        function = object_of(object_of(call, "tool_calls[]").get("function"), "function")
         arguments = function.get("arguments")
         if isinstance(arguments, str):  # tolerate OpenAI-style strings
             try:
                 arguments = json.loads(arguments)
             except ValueError:
                 arguments = {"_raw": arguments}
-        calls.append(ToolCall(function.get("name", ""), arguments or {}, call.get("id")))
+        name = text_of(function.get("name"), "function.name")
+        calls.append(ToolCall(name, object_of(arguments, "function.arguments"), call.get("id")))
     return calls
+
+
+def message_of(data: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """The message of an answer line, its text and its thinking (WrongShape if misshapen)."""
+    message = object_of(data.get("message"), "message")
+    text = text_of(message.get("content"), "message.content")
+    return message, text, text_of(message.get("thinking"), "message.thinking")
 
 
 def raw_of(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,23 +151,26 @@ def raw_of(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_chat(data: Any, *, provider: str, model: str, latency: float) -> Response:
-    """A non-streamed ``/api/chat`` answer as a Response."""
-    if not isinstance(data, dict) or not isinstance(data.get("message", {}), dict):
+    """A non-streamed ``/api/chat`` answer as a Response; InvalidResponseError if misshapen."""
+    if not isinstance(data, dict):
         raise shape_error(provider, model, "not a chat object", HINT)
     if "error" in data:  # defensive: Ollama sends errors with an error status here
         raise GenerationError(f"{provider} failed: {data['error']}", provider=provider, model=model)
     if "message" not in data and data.get("done_reason") not in ("load", "unload"):
         raise shape_error(provider, model, "no message in the chat answer", HINT)
-    message = data.get("message") or {}
-    return Response(
-        content=message.get("content") or "",
-        model=data.get("model") or model,
-        provider=provider,
-        finish_reason=data.get("done_reason"),
-        usage=usage_from(data),
-        latency=latency,
-        thinking=message.get("thinking") or "",
-        tool_calls=tool_calls_from(message),
-        metrics=metrics_from(data),
-        raw=raw_of(data),
-    )
+    try:
+        message, text, thinking = message_of(data)
+        return Response(
+            content=text,
+            model=text_of(data.get("model"), "model") or model,
+            provider=provider,
+            finish_reason=text_of(data.get("done_reason"), "done_reason") or None,
+            usage=usage_from(data),
+            latency=latency,
+            thinking=thinking,
+            tool_calls=tool_calls_from(message),
+            metrics=metrics_from(data),
+            raw=raw_of(data),
+        )
+    except WrongShape as exc:
+        raise shape_error(provider, model, str(exc), HINT) from None
