@@ -17,10 +17,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import anyio
 
+from llm_core.resilience.cache.access import StoreWarning
+
 __all__ = ["AsyncStateIO", "StateStore", "StateStoreWarning", "SyncStateIO", "async_op"]
 
 
-class StateStoreWarning(UserWarning):
+class StateStoreWarning(StoreWarning):
     """A shared store failed; llm-core goes on with local state (said once per outage)."""
 
 
