@@ -85,27 +85,6 @@ def llm_core_response_cache_store(settings: Settings) -> Any:
 
 
 # -------------------------------------------------------------------------------------------
-# Shared state store
-# -------------------------------------------------------------------------------------------
-
-
-@hookspec(firstresult=True)
-def llm_core_state_store(settings: Settings) -> Any:
-    """Open the store named by ``settings.state.url`` (first non-None result wins).
-
-    Return None for a URL scheme this plugin does not serve. A state store has ``get(key)``,
-    ``set(key, value: bytes, ttl)``, ``delete``, ``acquire(key, member, limit, ttl)``,
-    ``release``, ``counts(keys)`` and ``take(key, rate, burst, cost)`` (token buckets), all
-    thread-safe; coroutine twins named ``aget``, ``aset``, ... are used by async clients when
-    present. The core opens ``memory`` and ``sqlite://`` (``trylast``); ``llm-core-redis`` opens
-    ``redis://``. It is asked once per URL and process; the core wraps the store so that its
-    failures degrade to local state (see ``specs/scaling.md``).
-
-    :param settings: the Settings (``settings.state`` holds url, prefix, timeout).
-    """
-
-
-# -------------------------------------------------------------------------------------------
 # Command line
 # -------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The router: one logical provider over several deployments (``specs/router.md``).
+"""The router: one logical provider over several deployments (``specs/scaling.md``).
 
 :mod:`.policy` orders the deployments for one request (the strategies); the wrapper plugin that
 runs the request over that order is still to come.

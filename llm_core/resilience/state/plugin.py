@@ -1,4 +1,7 @@
-"""Which store holds the shared state: the ``llm_core_state_store`` hook and its default.
+"""Which store holds the shared state: the (planned) ``llm_core_state_store`` hook's default.
+
+The hookspec is added to ``llm_core.hookspecs`` together with its first consumer (the router);
+until then :class:`StateStores` is handed this plugin's method as its ``hook``.
 
 ``settings.state.url`` names the store: ``memory`` (this process, the default), ``sqlite:///``
 ``path`` (one machine, several processes) or ``redis://...`` (``pip install llm-core-redis``).
@@ -14,7 +17,6 @@ import threading
 from typing import Any
 
 from llm_core.errors import ConfigurationError, redact_url
-from llm_core.hookspecs import hookimpl
 from llm_core.resilience.state.guard import Guarded
 from llm_core.resilience.state.memory import MemoryState
 from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
@@ -25,7 +27,6 @@ __all__ = ["StatePlugin", "StateStores"]
 class StatePlugin:
     """``llm_core.state``: opens ``memory`` and ``sqlite://`` URLs."""
 
-    @hookimpl(trylast=True)
     def llm_core_state_store(self, settings: Any) -> Any:
         """A MemoryState or a SQLiteState for ``settings.state.url``; None for other schemes."""
         url = settings.state.url
