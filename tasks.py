@@ -34,6 +34,7 @@ TEST_TOOLS = [
     "hypothesis>=6",
     MLX,
     "opentelemetry-sdk>=1.27",
+    "hatchling>=1.26",  # builds the plugin guide's walk-through (test_plugin_walkthrough.py)
 ]
 
 

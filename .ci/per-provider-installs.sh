@@ -26,7 +26,7 @@ echo "building wheels (core and plugins, no dependencies) ..."
 isolation=()  # reuse the caller's hatchling when it has one: no build environment per wheel
 "$PY" -c "import hatchling" 2>/dev/null && isolation=(--no-build-isolation)
 pip wheel -q --no-deps "${isolation[@]}" --wheel-dir "$WORK/wheels" \
-  . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx
+  . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx plugins/llm_otel
 core_wheel=("$WORK"/wheels/llm_core-*.whl)
 
 # The core alone: it imports, and `llm-core providers` lists the built-in openai provider only.
@@ -96,3 +96,25 @@ print(f"ok   {plugin}: providers {sorted(specs)}; {len(dists)} distributions ins
 PYCHECK
   echo "     ($((SECONDS - started)) s)"
 done
+
+# The OpenTelemetry plugin alone: it brings opentelemetry-api only (the user brings the SDK),
+# loads as a plugin, and imports nothing of OpenTelemetry until an SDK is configured.
+started=$SECONDS
+venv="$WORK/venv-otel"
+otel_wheel=("$WORK"/wheels/llm_core_otel-*.whl)
+"$PY" -m venv --without-pip "$venv"
+pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${otel_wheel[0]}"
+"$venv/bin/python" - <<'PYCHECK'
+import sys
+from importlib import metadata
+
+dists = {d.metadata["Name"].lower().replace("_", "-") for d in metadata.distributions()}
+assert "opentelemetry-api" in dists and "opentelemetry-sdk" not in dists, sorted(dists)
+from llm_core.plugins import list_plugins
+
+plugins = {p.name: p for p in list_plugins()}
+assert "otel" in plugins and not plugins["otel"].broken, plugins.get("otel")
+assert not any(m.startswith("opentelemetry.sdk") for m in sys.modules), "the SDK was imported"
+print(f"ok   otel: loads as a plugin, opentelemetry-api only; {len(dists)} distributions installed")
+PYCHECK
+echo "     ($((SECONDS - started)) s)"

@@ -51,6 +51,8 @@ def check_optional_str(field: str, value: Any) -> None:
 
 def check_json(field: str, value: Any) -> None:
     """``value`` must be plain JSON: dicts with string keys, lists, strings, finite numbers."""
+    if value is None or (not value and type(value) in (dict, list)):
+        return  # the usual case (nothing given): no walk, no trial encoding
     problem = _json_problem(value, field)
     if problem is not None:
         where, what = problem

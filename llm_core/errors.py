@@ -41,6 +41,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 
+from llm_core import redaction
+from llm_core.redaction import redact_url, remember_secret, scrub_secrets
+
 __all__ = [
     "AuthenticationError",
     "ConfigurationError",
@@ -65,45 +68,6 @@ __all__ = [
     "scrub_secrets",
 ]
 
-#: Credentials the library knows, longest first (a snapshot tuple: threads read it unlocked).
-_secrets: tuple[str, ...] = ()
-_MAX_SECRETS = 256
-#: Shorter values are not scrubbed: replacing every "abc" would garble every message.
-MIN_SECRET_LENGTH = 4
-REDACTED = "[redacted]"
-
-
-def remember_secret(value: str) -> None:
-    """Scrub ``value`` from the text of every llm-core error made from now on.
-
-    The configuration calls this for each API key and base-URL password it validates; a plugin
-    that reads a token of its own (an environment variable) calls it too. At most the 256 most
-    recent values are kept.
-    """
-    global _secrets
-    if len(value) < MIN_SECRET_LENGTH or value in _secrets:
-        return
-    kept = (value, *_secrets)[:_MAX_SECRETS]
-    _secrets = tuple(sorted(kept, key=len, reverse=True))
-
-
-def scrub_secrets(text: str) -> str:
-    """``text`` with every remembered credential replaced by ``[redacted]``."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def redact_url(url: str) -> str:
-    """The URL without user:password and without a query string (which may hold a token)."""
-    scheme, sep, rest = str(url).partition("://")
-    if not sep:
-        return str(url)
-    host, slash, path = rest.partition("/")
-    host = host.rpartition("@")[2]
-    return f"{scheme}://{host}{slash}{path.partition('?')[0]}"
-
 
 class LLMError(Exception):
     """Root of every error llm-core raises."""
@@ -118,7 +82,7 @@ class LLMError(Exception):
         hint: str | None = None,
         status_code: int | None = None,
     ) -> None:
-        if _secrets:  # a server may echo the key it was sent (a 401 body, an error event)
+        if redaction._secrets:  # a server may echo the key it was sent (a 401 body, an error event)
             message = scrub_secrets(message)
             hint = scrub_secrets(hint) if hint else hint
         super().__init__(message)
@@ -234,7 +198,7 @@ class GenerationError(ProviderError):
 
     def __init__(self, message: str, *, partial_text: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
-        self.partial_text = scrub_secrets(partial_text) if _secrets else partial_text
+        self.partial_text = scrub_secrets(partial_text) if redaction._secrets else partial_text
 
 
 class FallbackExhaustedError(LLMError):

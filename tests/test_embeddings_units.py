@@ -101,3 +101,34 @@ def test_embeddings_is_a_sequence_with_a_numpy_view() -> None:
     result = _answer([[1.0, 0.0], [0.0, 1.0]])
     assert len(result) == 2 and result[1] == [0.0, 1.0] and list(result) == result.vectors
     assert result.array().dtype == np.float32 and result.to_dict()["dimensions"] == 2
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"data": [{"index": 0, "embedding": [0.1]}], "model": 5},
+        {"data": [{"index": 0, "embedding": [0.1]}], "usage": {"prompt_tokens": "3"}},
+        {"data": [{"index": 0, "embedding": [0.1]}], "usage": "lots"},
+        {"data": [{"index": 1, "embedding": [0.1]}, {"index": 1, "embedding": [0.2]}]},
+    ],
+)
+def test_wrongly_typed_openai_embedding_fields_are_invalid_responses(answer) -> None:
+    from llm_core.embeddings.wire import parse_openai
+
+    texts = ["a"] * len(answer["data"])
+    with pytest.raises(e.InvalidResponseError, match="embeddings answer"):
+        parse_openai(answer, EmbedRequest(texts), "openai", "m")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"embeddings": [[0.1]], "model": ["m"]},
+        {"embeddings": [[0.1]], "prompt_eval_count": True},
+    ],
+)
+def test_wrongly_typed_ollama_embedding_fields_are_invalid_responses(answer) -> None:
+    from llm_core.embeddings.wire import parse_ollama
+
+    with pytest.raises(e.InvalidResponseError, match="malformed"):
+        parse_ollama(answer, EmbedRequest(["a"]), "ollama", "m")

@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from support.distributions import install_distribution
+from support.distributions import ECHO_ADAPTER, install_distribution
 
 import llm_core
 from llm_core import Client, ConfigurationError
@@ -19,35 +19,15 @@ from llm_core.plugins import (
     reset_plugin_manager,
 )
 
-ECHO_PLUGIN = '''
-"""A third-party provider that echoes the prompt, written only against the public API."""
-import llm_core
-from llm_core.adapter import Adapter
-
-
-class EchoAdapter(Adapter):
-    provider = "echo"
-
-    def generate(self, request, *, deadline=None):
-        return llm_core.Response(request.messages[-1].text[::-1], "echo", "echo")
-
-    def stream(self, request, *, deadline=None):
-        response = self.generate(request)
-        for char in response.content:
-            yield llm_core.StreamEvent(char)
-        yield llm_core.StreamEvent(done=True, response=response)
-
-    def list_models(self):
-        return [llm_core.ModelInfo("echo", "echo")]
-
-    def health_check(self):
-        return llm_core.Health(True, "echo")
-
+ECHO_PLUGIN = (
+    ECHO_ADAPTER
+    + """
 
 @llm_core.hookimpl
 def llm_core_register_providers(register):
     register("echo", adapter=EchoAdapter, async_adapter=EchoAdapter, description="reverses")
-'''
+"""
+)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support.resilience import MODES, ask, e, resilience_env, script
+from support.resilience import MODES, ask, down, e, resilience_env, script
 
 import llm_core
 from llm_core.resilience.cooldown import CooldownError
@@ -16,10 +16,6 @@ C = {"provider": "scripted", "base_url": "http://c", "model": "c-model"}
 def env(monkeypatch: pytest.MonkeyPatch):
     with resilience_env(monkeypatch) as env:
         yield env
-
-
-def down(n: int = 3) -> list[BaseException]:
-    return [e.ConnectionError("refused") for _ in range(n)]
 
 
 @pytest.mark.parametrize("mode", MODES)

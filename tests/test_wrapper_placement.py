@@ -5,7 +5,7 @@ third-party wrapper sits"): normal priority sees each link once, ``trylast`` eve
 from __future__ import annotations
 
 import pytest
-from support.resilience import MODES, ask, e, resilience_env, script
+from support.resilience import MODES, ask, down, e, resilience_env, script
 
 import llm_core
 from llm_core.layers import AsyncLayerAdapter, Layer, LayerAdapter
@@ -65,10 +65,6 @@ def counter_plugin(seen: list, **priority):
 def env(monkeypatch: pytest.MonkeyPatch):
     with resilience_env(monkeypatch) as env:
         yield env
-
-
-def down(n: int = 3) -> list[BaseException]:
-    return [e.ConnectionError("refused") for _ in range(n)]
 
 
 @pytest.mark.parametrize("mode", MODES)

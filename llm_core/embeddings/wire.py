@@ -12,6 +12,7 @@ from typing import Any
 
 from llm_core import errors as e
 from llm_core.embeddings.types import Embeddings, EmbedRequest
+from llm_core.http.shapes import WrongShape, count_of, object_of, text_of
 
 __all__ = ["embed_error", "ollama_body", "openai_body", "parse_ollama", "parse_openai"]
 
@@ -75,24 +76,33 @@ def parse_openai(data: Any, request: EmbedRequest, provider: str, model: str | N
         vectors = [item["embedding"] for item in ordered]
     except (TypeError, KeyError):
         raise _invalid(provider, model, "has items without index or embedding") from None
-    usage = data.get("usage") or {}
+    if sorted(item["index"] for item in ordered) != list(range(len(ordered))):
+        raise _invalid(provider, model, "has item indexes that are not 0..n-1, each once")
+    fields = _fields(data, "usage.prompt_tokens", provider, model)
     return Embeddings(
         _checked(vectors, len(request.texts), provider, model),
-        model=data.get("model") or model,
+        model=fields[0] or model,
         provider=provider,
-        prompt_tokens=usage.get("prompt_tokens") if isinstance(usage, dict) else None,
+        prompt_tokens=fields[1],
     )
+
+
+def _fields(data: dict, tokens: str, provider: str, model: str | None) -> tuple[str, int | None]:
+    """The answer's model name and prompt-token count, type-checked (``tokens``: where)."""
+    try:
+        usage = object_of(data.get("usage"), "usage") if "." in tokens else data
+        count = usage.get(tokens.rpartition(".")[2])
+        return text_of(data.get("model"), "model"), count_of(count, tokens)
+    except WrongShape as exc:
+        raise _invalid(provider, model, f"is malformed: {exc}") from None
 
 
 def parse_ollama(data: Any, request: EmbedRequest, provider: str, model: str | None) -> Embeddings:
     """An ``/api/embed`` answer."""
     vectors = data.get("embeddings") if isinstance(data, dict) else None
-    return Embeddings(
-        _checked(vectors, len(request.texts), provider, model),
-        model=data.get("model") or model,
-        provider=provider,
-        prompt_tokens=data.get("prompt_eval_count"),
-    )
+    vectors = _checked(vectors, len(request.texts), provider, model)
+    name, tokens = _fields(data, "prompt_eval_count", provider, model)
+    return Embeddings(vectors, model=name or model, provider=provider, prompt_tokens=tokens)
 
 
 def embed_error(error: e.LLMError, request: EmbedRequest) -> e.LLMError:

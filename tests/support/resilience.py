@@ -165,6 +165,11 @@ def ask(
     return anyio.run(main)
 
 
+def down(n: int = 3) -> list[BaseException]:
+    """``n`` refused connections: a provider that is down for ``n`` attempts."""
+    return [e.ConnectionError("refused") for _ in range(n)]
+
+
 __all__ = [
     "AsyncScriptedAdapter",
     "FakeClock",
@@ -174,6 +179,7 @@ __all__ = [
     "ScriptedPlugin",
     "Step",
     "ask",
+    "down",
     "e",
     "install_fake_time",
     "install_no_wait",

@@ -142,3 +142,23 @@ def test_ps_lists_loaded_models() -> None:
     loaded = parse_ps({"models": [dict(TAG, size_vram=1, expires_at="x", context_length=4096)]})
     assert loaded[0].loaded is True
     assert loaded[0].context_length == 4096
+
+
+def test_mistyped_model_metadata_is_dropped_not_passed_on() -> None:
+    shown = parse_show(
+        {
+            "capabilities": ["completion", 5, None, "vision"],
+            "details": {"family": 7, "parameter_size": "1B", "format": ["gguf"]},
+            "modified_at": 123,
+        },
+        "tiny",
+    )
+    assert shown.capabilities == ("completion", "vision") and shown.vision is True
+    assert (shown.family, shown.parameter_size, shown.format, shown.modified_at) == (
+        None,
+        "1B",
+        None,
+        None,
+    )
+    (loaded,) = parse_ps({"models": [{"name": "tiny", "size": "big", "context_length": -1}]})
+    assert (loaded.size_bytes, loaded.context_length, loaded.loaded) == (None, None, True)

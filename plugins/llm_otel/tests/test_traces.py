@@ -163,3 +163,29 @@ async def test_async_generate_and_stream(otel, ollama) -> None:
     spans = otel.spans("chat")
     assert [s.attributes["gen_ai.request.stream"] for s in spans] == [False, True]
     assert len(otel.spans("attempt")) == 2
+
+
+@pytest.mark.anyio
+async def test_an_async_stream_closed_early_ends_its_span(otel, ollama) -> None:
+    async with llm_core.AsyncClient("ollama", base_url=ollama.url, model="llama3.2") as c:
+        stream = c.stream("Say hi", max_tokens=50)
+        async for _ in stream:
+            break
+        await stream.aclose()
+        (span,) = otel.spans("chat")
+    assert span.attributes["llm_core.stream.closed_early"] is True
+    assert span.status.status_code is StatusCode.UNSET
+
+
+def test_captured_content_shows_an_image_as_a_placeholder_only(otel, ollama, monkeypatch) -> None:
+    from llm_core.testing import tiny_png
+
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")
+    png = tiny_png()
+    with client(ollama, model="llava:7b") as c:
+        c.generate("What is this?", images=[png], max_tokens=4)
+    (span,) = otel.spans("chat")
+    text = span.attributes["gen_ai.input.messages"]
+    parts = json.loads(text)[0]["parts"]
+    assert {"type": "image"} in parts and {"type": "text", "content": "What is this?"} in parts
+    assert "iVBOR" not in text and len(text) < 200  # no image bytes, not even base64

@@ -9,7 +9,7 @@ import json
 import time
 
 from llm_core import ModelInfo, ModelNotFoundError, Request, Usage
-from llm_core.http import HTTPProtocol, StreamText
+from llm_core.http import HTTPProtocol, StreamText, WrongShape, count_of, object_of, text_of
 
 
 class CompletionStream(StreamText):
@@ -18,18 +18,27 @@ class CompletionStream(StreamText):
     __slots__ = ("last",)
 
     def feed(self, line: str):
-        data = json.loads(line[6:]) if line.startswith("data: ") else None
-        if data and data["stop"]:
-            self.last = data
-        return self.emit(data["content"]) if data and not data["stop"] else None
+        if not line.startswith("data: "):
+            return None
+        try:
+            data = object_of(json.loads(line[6:]), "event")
+            if data.get("stop") is not True:
+                return self.emit(text_of(data.get("content"), "content"))
+            self.last = data  # the last event: timings, counts, why it stopped
+        except (ValueError, WrongShape) as exc:
+            raise self.broken(f"unreadable event: {exc}") from None
 
     def finish(self):
         last = getattr(self, "last", None)
         if last is None:
             raise self.broken("llama.cpp ended the stream before its last event")
-        usage = Usage(last["tokens_evaluated"], last["tokens_predicted"])
-        reason = "length" if last["stop_type"] == "limit" else "stop"
-        return self.done(model=last["model"], finish_reason=reason, usage=usage)
+        try:
+            tokens = [count_of(last.get(k), k) for k in ("tokens_evaluated", "tokens_predicted")]
+            model = text_of(last.get("model"), "model")
+        except WrongShape as exc:
+            raise self.broken(f"unreadable last event: {exc}") from None
+        reason = "length" if last.get("stop_type") == "limit" else "stop"
+        return self.done(model=model or self.model, finish_reason=reason, usage=Usage(*tokens))
 
 
 class LlamaCppProtocol(HTTPProtocol):

@@ -54,23 +54,36 @@ def _models(data: Any, endpoint: str) -> list[dict[str, Any]]:
     return models
 
 
-def _info(m: dict[str, Any], provider: str, **extra: Any) -> ModelInfo:
+def _text(value: Any) -> str | None:
+    return value if type(value) is str and value else None
+
+
+def _count(value: Any) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _description(m: dict[str, Any]) -> dict[str, Any]:
+    """The fields ``/api/tags``, ``/api/ps`` and ``/api/show`` share. Metadata, not the answer:
+    a field of the wrong type is dropped (None), never passed on as it came."""
     details = m.get("details") if isinstance(m.get("details"), dict) else {}
     caps = m.get("capabilities")
-    capabilities = tuple(caps) if isinstance(caps, list) else ()
+    known = isinstance(caps, list)
+    capabilities = tuple(c for c in caps if type(c) is str) if known else ()
+    return {
+        "vision": ("vision" in capabilities) if known else None,
+        "family": _text(details.get("family")),
+        "parameter_size": _text(details.get("parameter_size")),
+        "quantization": _text(details.get("quantization_level")),
+        "format": _text(details.get("format")),
+        "modified_at": _text(m.get("modified_at")),
+        "capabilities": capabilities,
+    }
+
+
+def _info(m: dict[str, Any], provider: str, **extra: Any) -> ModelInfo:
+    size = _count(m.get("size"))
     return ModelInfo(
-        id=m["name"],
-        provider=provider,
-        vision=("vision" in capabilities) if isinstance(caps, list) else None,
-        size_bytes=m.get("size"),
-        family=details.get("family") or None,
-        parameter_size=details.get("parameter_size") or None,
-        quantization=details.get("quantization_level") or None,
-        format=details.get("format") or None,
-        modified_at=m.get("modified_at"),
-        capabilities=capabilities,
-        raw=m,
-        **extra,
+        id=m["name"], provider=provider, size_bytes=size, raw=m, **_description(m), **extra
     )
 
 
@@ -82,7 +95,7 @@ def parse_tags(data: Any, provider: str = "ollama") -> list[ModelInfo]:
 def parse_ps(data: Any, provider: str = "ollama") -> list[ModelInfo]:
     """``GET /api/ps``: loaded models; ``context_length`` on v0.11+, VRAM and expiry in raw."""
     return [
-        _info(m, provider, loaded=True, context_length=m.get("context_length"))
+        _info(m, provider, loaded=True, context_length=_count(m.get("context_length")))
         for m in _models(data, "/api/ps")
     ]
 
@@ -102,21 +115,12 @@ def parse_show(data: Any, name: str, provider: str = "ollama") -> ModelInfo:
     """``POST /api/show``: details, capabilities (``vision``, ``tools``, ...), context length."""
     if not isinstance(data, dict):
         raise shape_error("ollama", None, "/api/show answer is not an object", HINT)
-    caps = data.get("capabilities")
-    capabilities = tuple(caps) if isinstance(caps, list) else ()
-    details = data.get("details") if isinstance(data.get("details"), dict) else {}
     return ModelInfo(
         id=normalise_name(name),
         provider=provider,
-        vision=("vision" in capabilities) if isinstance(caps, list) else None,
         context_length=context_length(data.get("model_info")),
-        family=details.get("family") or None,
-        parameter_size=details.get("parameter_size") or None,
-        quantization=details.get("quantization_level") or None,
-        format=details.get("format") or None,
-        modified_at=data.get("modified_at"),
-        capabilities=capabilities,
         raw=data,
+        **_description(data),
     )
 
 

@@ -1,97 +1,31 @@
-"""Settings: constructor arguments, then ``LLM_CORE_*`` environment variables, then ``.env``.
-
-Nested values use ``__``: ``LLM_CORE_TIMEOUTS__READ=120``, ``LLM_CORE_RETRY__MAX_ATTEMPTS=5``.
-Lists are JSON: ``LLM_CORE_FALLBACKS='[{"provider": "ollama", "model": "llama3.2"}]'``.
-An invalid value raises :class:`~llm_core.errors.ConfigurationError` naming the field, the bad
-value (never a secret's) and the environment variable that sets it.
-"""
+"""The settings a Client is built from: one provider's config (:class:`ProviderConfig`), the
+whole :class:`Settings` (arguments, ``LLM_CORE_*`` variables, ``.env``), and the typed
+:class:`~llm_core.errors.ConfigurationError` for a bad value (see the package docstring)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.config.sections import (
+    _STRICT,
+    CacheSettings,
+    CooldownSettings,
+    ImageSettings,
+    RetrySettings,
+    Timeouts,
+)
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
 from llm_core.limits import Limits
 from llm_core.scaling import RouterSettings, StateSettings
 
-__all__ = [
-    "ENV_PREFIX",
-    "CacheSettings",
-    "CooldownSettings",
-    "ImageSettings",
-    "Limits",
-    "ProviderConfig",
-    "RetrySettings",
-    "Settings",
-    "Timeouts",
-    "load_settings",
-]
+__all__ = ["ENV_PREFIX", "ProviderConfig", "Settings", "load_settings"]
 
 ENV_PREFIX = "LLM_CORE_"
-_STRICT = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Timeouts(BaseModel):
-    """Per-phase timeouts in seconds: a local server is up or it isn't (short ``connect``), but a
-    model may be loading (long ``read``). ``total`` bounds all attempts of one call together."""
-
-    model_config = _STRICT
-    connect: float = Field(5.0, gt=0)
-    read: float = Field(600.0, gt=0)
-    write: float = Field(60.0, gt=0)
-    pool: float = Field(60.0, gt=0)
-    total: float | None = Field(None, gt=0)
-
-
-class RetrySettings(BaseModel):
-    """How the retry layer retries one provider before falling back (see RetryPolicy)."""
-
-    model_config = _STRICT
-    max_attempts: int = Field(3, ge=1, le=20)
-    backoff_base: float = Field(0.25, ge=0)
-    backoff_cap: float = Field(8.0, ge=0)
-    jitter: bool = True
-    retry_read_timeouts: bool = False
-    max_retry_after: float = Field(30.0, ge=0)
-    retry_statuses: tuple[int, ...] = (408, 409, 429, 500, 502, 503, 504)
-
-
-class CacheSettings(BaseModel):
-    """Model-list cache TTL and the opt-in response cache."""
-
-    model_config = _STRICT
-    models_ttl: float = Field(60.0, ge=0)
-    responses: bool = False
-    response_ttl: float = Field(600.0, gt=0)
-    max_entries: int = Field(1024, ge=1)
-    force: bool = False
-    embeddings: bool = False
-
-
-class CooldownSettings(BaseModel):
-    """Skip a provider that failed ``failures`` times within ``window`` s, for ``cooldown`` s."""
-
-    model_config = _STRICT
-    failures: int = Field(3, ge=1)
-    window: float = Field(60.0, gt=0)
-    cooldown: float = Field(30.0, ge=0)
-
-
-class ImageSettings(BaseModel):
-    """Remote image URLs: fetched by the client (asynchronously on AsyncClient) within the
-    call's deadline, at most ``max_bytes`` and ``max_redirects``; ``remote=False`` refuses them
-    (a server that passes user input on should)."""
-
-    model_config = _STRICT
-    remote: bool = True
-    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
-    max_redirects: int = Field(3, ge=0)
-    timeout: float = Field(10.0, gt=0)
 
 
 class ProviderConfig(BaseModel):
