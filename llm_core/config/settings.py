@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.config.scaling import RouterSettings, StateSettings
 from llm_core.config.sections import (
     _STRICT,
     CacheSettings,
@@ -21,7 +22,6 @@ from llm_core.config.sections import (
 )
 from llm_core.errors import ConfigurationError, redact_url, remember_secret
 from llm_core.limits import Limits
-from llm_core.scaling import RouterSettings, StateSettings
 
 __all__ = ["ENV_PREFIX", "ProviderConfig", "Settings", "load_settings"]
 

@@ -16,7 +16,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from llm_core.scaling import STRATEGIES
+from llm_core.config.scaling import STRATEGIES
 
 __all__ = ["DeploymentStats", "Policy"]
 

@@ -1,8 +1,8 @@
 """The ``state`` and ``router`` settings: shared state and one provider over several replicas.
 
-Kept out of :mod:`llm_core.config` (which holds their fields on ``Settings``) so that module
-stays under the line limit. A deployment is kept as a dict of provider-config fields plus its
-routing knobs; the router turns each into a ``ProviderConfig`` when it builds its links.
+Sections of ``Settings`` (``settings.state``, ``settings.router``). A deployment is kept as a
+dict of provider-config fields plus its routing knobs; the router turns each into a
+``ProviderConfig`` when it builds its links.
 """
 
 from __future__ import annotations
