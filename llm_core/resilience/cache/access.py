@@ -23,7 +23,7 @@ from typing import Any
 import anyio.to_thread
 
 from llm_core.errors import scrub_secrets
-from llm_core.flow import Flow
+from llm_core.flow import Flow, arun
 
 __all__ = ["StoreAccess", "StoreWarning"]
 
@@ -83,8 +83,6 @@ class StoreAccess:
             for _ in flow:  # an inline set yields nothing
                 pass
             return
-        from llm_core.flow import arun
-
         task = asyncio.get_running_loop().create_task(arun(flow))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
