@@ -29,6 +29,9 @@ class StateSettings(BaseModel):
     timeout: float = Field(0.1, gt=0, le=10)
     retry_after: float = Field(1.0, gt=0)
     sync_interval: float = Field(0.25, ge=0)
+    #: Ping a shared store when it is opened: unreachable is a ConfigurationError instead of
+    #: the degraded mode (serve from local state, one warning, try again every retry_after s).
+    strict: bool = False
 
 
 class RouterSettings(BaseModel):

@@ -5,8 +5,9 @@ until then :class:`StateStores` is handed this plugin's method as its ``hook``.
 
 ``settings.state.url`` names the store: ``memory`` (this process, the default), ``sqlite:///``
 ``path`` (one machine, several processes) or ``redis://...`` (``pip install llm-core-redis``).
-The core's implementation (``llm_core.state``, ``trylast``) opens the first two; a plugin opens
-its own schemes and returns None for the others. :class:`StateStores` asks the hook once per
+The core's implementation (``llm_core.state``, ``trylast``) opens the first two; any other
+scheme is opened by the entry point of that name in the ``llm_core.state_stores`` group
+(:data:`OPENERS_GROUP`; ``llm-core-redis`` registers ``redis``, ``rediss`` and ``unix``). :class:`StateStores` asks the hook once per
 URL and process, and wraps every store but ``memory`` in :class:`~.guard.Guarded`, so a shared
 store that is down, slow or flushed degrades to local state and never fails a request.
 """
@@ -16,12 +17,24 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from llm_core import discovery
 from llm_core.errors import ConfigurationError, redact_url
 from llm_core.resilience.state.guard import Guarded
 from llm_core.resilience.state.memory import MemoryState
 from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
 
-__all__ = ["StatePlugin", "StateStores"]
+__all__ = ["OPENERS_GROUP", "StatePlugin", "StateStores"]
+
+#: The entry-point group of state-store openers, named by URL scheme (``redis = "pkg:open"``);
+#: an opener takes the Settings and returns a store (``llm-core-redis`` registers ``redis``).
+OPENERS_GROUP = "llm_core.state_stores"
+
+
+def _opener(scheme: str) -> Any:
+    for ep in discovery.entry_points(OPENERS_GROUP):
+        if ep.name == scheme:
+            return ep.load()
+    return None
 
 
 class StatePlugin:
@@ -64,8 +77,10 @@ class StateStores:
     def _build(self, settings: Any) -> Any:
         state = settings.state
         store = self.hook(settings=settings)
+        scheme = state.url.split("://", 1)[0]
+        if store is None and (opener := _opener(scheme)) is not None:
+            store = opener(settings)
         if store is None:
-            scheme = state.url.split("://", 1)[0]
             hint = "Use memory, sqlite:///path/to/state.db or redis://host:6379/0"
             if scheme in ("redis", "rediss", "unix"):
                 hint = "Install the Redis store: pip install llm-core-redis"
