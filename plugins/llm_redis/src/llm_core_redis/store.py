@@ -82,8 +82,6 @@ class RedisState:
         self._options: dict[str, Any] = {
             "socket_timeout": timeout,
             "socket_connect_timeout": connect_timeout or timeout,
-            "lib_name": None,  # no CLIENT SETINFO round trips on every new connection
-            "lib_version": None,
         }
         self._url = url
         self._sync = _Ops(redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0), **self._options))
