@@ -70,7 +70,7 @@ def test_state_stores_open_one_store_per_url_and_name_unknown_schemes(tmp_path):
     assert stores.get(memory) is stores.get(memory)
     sqlite = Settings(provider="ollama", state={"url": f"sqlite:///{tmp_path}/x.db"})
     assert isinstance(stores.get(sqlite), Guarded) and stores.shared(sqlite)
-    redis = Settings(provider="ollama", state={"url": "redis://localhost:6379/0"})
-    with pytest.raises(ConfigurationError, match="llm-core-redis"):
-        stores.get(redis)
+    unknown = Settings(provider="ollama", state={"url": "memcached://localhost:11211"})
+    with pytest.raises(ConfigurationError, match="no plugin opens 'memcached'"):
+        stores.get(unknown)
     stores.reset()

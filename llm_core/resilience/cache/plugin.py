@@ -9,10 +9,11 @@ model, for instance); ``client.invalidate_cache()`` forgets the list and every c
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
-``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
-request and is marked ``Response.cached``; identical requests in flight at once share one call
-(the others are marked cached too). A stream that hits replays the cached answer as one text
-event and the final event; a stream that misses is stored once it finished.
+``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook, or with
+``cache.shared`` from the shared state store (:mod:`.shared`). A hit makes no request and is
+marked ``Response.cached``; identical requests in flight at once share one call (the others are
+marked cached too). A stream that hits replays the cached answer as one text event and the
+final event; a stream that misses is stored once it finished.
 
 Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
 provider, model, dimensions and text (:mod:`llm_core.embeddings.cache`); only the misses of a
@@ -32,6 +33,7 @@ from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
 from llm_core.resilience.cache.access import StoreAccess
+from llm_core.resilience.cache.shared import SharedStore
 from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
@@ -187,6 +189,13 @@ class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
         super().__init__(*args)
         self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
+    async def aclose(self) -> None:
+        """Close the chain, then the store's connections of this event loop (if it has any)."""
+        await super().aclose()
+        release = getattr(self.store, "aclose", None)
+        if release is not None:
+            await release()
+
     @staticmethod
     async def events_of(items: Iterable[StreamEvent]) -> AsyncIterator[StreamEvent]:
         """Replayed events."""
@@ -201,8 +210,8 @@ class CachePlugin:
     into the plugin manager.
     """
 
-    def __init__(self, store_hook: Any, observer: Observer) -> None:
-        self.store_hook, self.observer = store_hook, observer
+    def __init__(self, store_hook: Any, observer: Observer, states: Any = None) -> None:
+        self.store_hook, self.observer, self.states = store_hook, observer, states
 
     @hookimpl(wrapper=True, tryfirst=True)
     def llm_core_resolve_adapter(
@@ -216,5 +225,7 @@ class CachePlugin:
             return adapter
         stored = cache.responses or cache.embeddings
         store = self.store_hook(settings=settings) if stored else None
+        if stored and cache.shared and self.states is not None:
+            store = SharedStore(self.states.get(settings), settings.state.prefix + "cache:")
         cls = AsyncCachingAdapter if is_async else CachingAdapter
         return cls(adapter, config, settings, store, self.observer)

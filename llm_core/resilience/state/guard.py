@@ -104,5 +104,15 @@ class Guarded:
         """Close the backend (when it can be closed)."""
         getattr(self.backend, "close", lambda: None)()
 
+    async def aclose(self) -> None:
+        """Close the backend's connections of the running event loop (bounded, never raises)."""
+        release = getattr(self.backend, "aclose", None)
+        if release is not None:
+            with anyio.move_on_after(self.timeout):
+                try:
+                    await release()
+                except Exception as exc:  # closing a broken connection is no failure
+                    log.debug("closing %s: %s", self.label, exc)
+
     def __repr__(self) -> str:
         return f"Guarded({self.label})"

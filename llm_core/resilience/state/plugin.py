@@ -1,15 +1,12 @@
-"""Which store holds the shared state: the (planned) ``llm_core_state_store`` hook's default.
-
-The hookspec is added to ``llm_core.hookspecs`` together with its first consumer (the router);
-until then :class:`StateStores` is handed this plugin's method as its ``hook``.
+"""Which store holds the shared state: the core's opener and the :class:`StateStores` registry.
 
 ``settings.state.url`` names the store: ``memory`` (this process, the default), ``sqlite:///``
 ``path`` (one machine, several processes) or ``redis://...`` (``pip install llm-core-redis``).
-The core's implementation (``llm_core.state``, ``trylast``) opens the first two; any other
-scheme is opened by the entry point of that name in the ``llm_core.state_stores`` group
-(:data:`OPENERS_GROUP`; ``llm-core-redis`` registers ``redis``, ``rediss`` and ``unix``). :class:`StateStores` asks the hook once per
-URL and process, and wraps every store but ``memory`` in :class:`~.guard.Guarded`, so a shared
-store that is down, slow or flushed degrades to local state and never fails a request.
+:class:`StatePlugin` opens the first two; any other scheme is opened by the entry point of that
+name in the :data:`OPENERS_GROUP` group (``llm-core-redis`` registers ``redis``, ``rediss``
+and ``unix``), so no hook is needed. :class:`StateStores` opens each URL once per process and
+wraps every store but ``memory`` in :class:`~.guard.Guarded`, so a shared store that is down,
+slow or flushed degrades to local state and never fails a request.
 """
 
 from __future__ import annotations

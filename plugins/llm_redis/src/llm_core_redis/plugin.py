@@ -18,6 +18,7 @@ from llm_core_redis.store import RedisState
 
 __all__ = ["open_store", "state_store"]
 
+
 def open_store(url: str, timeout: float = 0.1, strict: bool = False) -> RedisState:
     """A :class:`RedisState` for ``url``; a malformed (or, when ``strict``, unreachable) URL
     is a ``ConfigurationError`` naming it with its password redacted."""
