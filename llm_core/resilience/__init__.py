@@ -38,7 +38,7 @@ def core_plugins(pm: Any) -> dict[str, Any]:
     return {
         "llm_core.retry": RetryPlugin(observer),
         "llm_core.observe": ObservePlugin(observer),
-        "llm_core.cooldown": CooldownPlugin(),
+        "llm_core.cooldown": CooldownPlugin(states=states),
         "llm_core.fallback": FallbackPlugin(hook.llm_core_resolve_adapter, pm.providers, observer),
         "llm_core.cache": cache.CachePlugin(hook.llm_core_response_cache_store, observer, states),
         "llm_core.cache_store": store,
