@@ -116,6 +116,7 @@ BENCHES = {
     "otel": "bench/otel.py",
     "mlx": "bench/mlx_provider.py",
     "structured": "bench/structured.py",
+    "state": "bench/state_cache.py",
 }
 
 
