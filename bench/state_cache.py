@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
-from resilience import Server
-from support.redis_server import RedisServer, redis_binary
+from resilience import Server  # noqa: E402
+from support.redis_server import RedisServer, redis_binary  # noqa: E402
 
-import llm_core
-from llm_core.resilience.cache import MemoryStore
+import llm_core  # noqa: E402
+from llm_core.resilience.cache import MemoryStore  # noqa: E402
 
 
 def timed(fn, n: int) -> float:

@@ -3,7 +3,9 @@
 It wraps the primary only, outermost (``tryfirst``), so a hit skips fallback and retry.
 
 Model lists: each client keeps its provider's list for ``cache.models_ttl`` seconds (0: no
-cache). Concurrent misses share one fetch (no stampede); a failed fetch is not cached.
+cache); with ``cache.shared`` the list lives in the state store for that long and each process
+keeps it at most ``state.sync_interval`` s. Concurrent misses share one fetch (no stampede); a
+failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
 model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
 
@@ -67,7 +69,12 @@ class Cache(Layer):
         super().__init__(inner)
         self.key_config, self.observer = config, observer
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
-        self.models = ModelCache(settings.cache.models_ttl)
+        shared = settings.cache.shared and store is not None and settings.cache.models_ttl > 0
+        self.models_ttl = settings.cache.models_ttl  # with ``shared``, the store's TTL
+        local = min(self.models_ttl, settings.state.sync_interval) if shared else self.models_ttl
+        self.models = ModelCache(local)
+        self.models_key = f"models:{config.key()}" if shared else None
+        self.models_epoch = 0
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
         self.epoch = 0  # part of every response key: bumping it orphans what any store holds
 
@@ -85,6 +92,7 @@ class Cache(Layer):
     def invalidate_models(self) -> None:
         """Forget the cached model list; the next ``list_models`` fetches it again."""
         self.models.invalidate()
+        self.models_epoch += 1  # a shared list under the old key is no longer asked for
 
     # ------------------------------------------------------------------ responses
 
@@ -159,7 +167,12 @@ class Cache(Layer):
             if found is not None:
                 return found
             generation = self.models.generation
-            models = yield from self.inner_list_models(call)
+            key = self.models_key and f"{self.models_key}.{self.epoch}.{self.models_epoch}"
+            models = (yield from self.access.get(key)) if key else None
+            if models is None:
+                models = yield from self.inner_list_models(call)
+                if key:
+                    yield from self.access.set(key, models, self.models_ttl)
             self.models.put(models, generation)
             return models
 
@@ -225,7 +238,7 @@ class CachePlugin:
             return adapter
         stored = cache.responses or cache.embeddings
         store = self.store_hook(settings=settings) if stored else None
-        if stored and cache.shared and self.states is not None:
+        if cache.shared and self.states is not None:
             store = SharedStore(self.states.get(settings), settings.state.prefix + "cache:")
         cls = AsyncCachingAdapter if is_async else CachingAdapter
         return cls(adapter, config, settings, store, self.observer)

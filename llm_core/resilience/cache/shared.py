@@ -6,7 +6,7 @@ twins) over a :class:`~llm_core.resilience.state.StateStore`. Answers are kept a
 pickled, so a value written into a shared Redis by someone else can at worst be a miss (a value
 that does not decode is one). It holds what the cache layer stores: a
 :class:`~llm_core.types.Response` (attempts and fallbacks are not kept; ``parsed`` only when it
-is plain JSON), or an embedding ``(model, vector)``.
+is plain JSON), an embedding ``(model, vector)``, or a model list.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import json
 from typing import Any
 
 from llm_core.messages import ToolCall
-from llm_core.types import Response, Usage
+from llm_core.types import ModelInfo, Response, Usage
 
 __all__ = ["SharedStore", "decode", "encode"]
 
 
 def encode(value: Any) -> bytes:
-    """A Response or an embedding ``(model, vector)`` as JSON bytes."""
+    """A Response, a model list or an embedding ``(model, vector)`` as JSON bytes."""
     if isinstance(value, Response):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(Response)}
         fields.update(attempts=[], fallbacks=[], cached=False)
@@ -33,6 +33,9 @@ def encode(value: Any) -> bytes:
         except (TypeError, ValueError):  # a model instance: the structured layer parses again
             fields["parsed"] = None
         return json.dumps({"response": fields}, default=str).encode()
+    if isinstance(value, list):
+        models = [dataclasses.asdict(m) for m in value]
+        return json.dumps({"models": models}, default=str).encode()
     model, vector = value
     return json.dumps({"embedding": [model, list(vector)]}).encode()
 
@@ -46,6 +49,10 @@ def decode(raw: bytes) -> Any:
             fields["usage"] = Usage(**fields["usage"])
             fields["tool_calls"] = [ToolCall(**t) for t in fields["tool_calls"]]
             return Response(**fields)
+        if "models" in data:
+            return [
+                ModelInfo(**{**m, "capabilities": tuple(m["capabilities"])}) for m in data["models"]
+            ]
         model, vector = data["embedding"]
         return model, tuple(vector)
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -68,3 +68,23 @@ def test_values_round_trip_as_json_and_garbage_is_a_miss():
     assert decode(encode(("m", [0.5, 1.0]))) == ("m", (0.5, 1.0))
     assert decode(b"\x80\x04not json") is None
     assert decode(b'{"response": {"nope": 1}}') is None
+
+
+def test_the_model_list_is_shared_and_outlives_the_server(redis_server):
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    settings = {
+        "cache": {"shared": True, "models_ttl": 60},
+        "state": {"url": redis_server.url, "sync_interval": 0},
+    }
+    with OllamaEmulator() as server:
+        first = llm_core.Client("ollama", base_url=server.url, **settings)
+        listed = [m.id for m in first.list_models()]
+    second = llm_core.Client("ollama", base_url=server.url, **settings)  # server gone now
+    assert [m.id for m in second.list_models()] == listed and listed
+    second.adapter.invalidate_models()
+    with pytest.raises(llm_core.ConnectionError):
+        second.list_models()  # invalidated: asks the (stopped) server again
+    first.close()
+    second.close()
