@@ -97,13 +97,18 @@ PYCHECK
   echo "     ($((SECONDS - started)) s)"
 done
 
+# solo NAME: a clean venv ($venv) with the core and the llm_core_NAME wheel only.
+solo() {
+  started=$SECONDS
+  venv="$WORK/venv-$1"
+  local wheel=("$WORK"/wheels/llm_core_"$1"-*.whl)
+  "$PY" -m venv --without-pip "$venv"
+  pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${wheel[0]}"
+}
+
 # The OpenTelemetry plugin alone: it brings opentelemetry-api only (the user brings the SDK),
 # loads as a plugin, and imports nothing of OpenTelemetry until an SDK is configured.
-started=$SECONDS
-venv="$WORK/venv-otel"
-otel_wheel=("$WORK"/wheels/llm_core_otel-*.whl)
-"$PY" -m venv --without-pip "$venv"
-pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${otel_wheel[0]}"
+solo otel
 "$venv/bin/python" - <<'PYCHECK'
 import sys
 from importlib import metadata
@@ -122,11 +127,7 @@ echo "     ($((SECONDS - started)) s)"
 # The Redis store alone: it brings redis-py only, opens redis:// state URLs through its entry
 # points (no server needed to open: the first call degrades to local state with one warning),
 # and names a malformed URL without its password.
-started=$SECONDS
-venv="$WORK/venv-redis"
-redis_wheel=("$WORK"/wheels/llm_core_redis-*.whl)
-"$PY" -m venv --without-pip "$venv"
-pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${redis_wheel[0]}"
+solo redis
 "$venv/bin/python" - <<'PYCHECK'
 import warnings
 from importlib import metadata

@@ -19,6 +19,7 @@ from typing import Any
 
 import anyio
 
+from llm_core.errors import scrub_secrets
 from llm_core.resilience.state.memory import MemoryState
 from llm_core.resilience.state.protocol import StateStoreWarning
 
@@ -88,7 +89,8 @@ class Guarded:
                 self.outages += 1
         if first:
             warnings.warn(
-                f"state store {self.label} failed ({type(exc).__name__}: {exc}); serving from "
+                f"state store {self.label} failed ({type(exc).__name__}: "
+                f"{scrub_secrets(str(exc))[:200]}); serving from "
                 f"this process's memory and trying again every {self.retry_after:g} s",
                 StateStoreWarning,
                 stacklevel=4,

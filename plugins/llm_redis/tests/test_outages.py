@@ -30,6 +30,29 @@ def open_guarded(url: str, **state):
     return stores, stores.get(Settings(provider="ollama", state={"url": url, **state}))
 
 
+@pytest.fixture
+def server():
+    """A redis-server of this test only, not started yet; killed at the end."""
+    found = RedisServer(BINARY)
+    yield found
+    found.kill()
+
+
+@pytest.fixture
+def guarded():
+    """``guarded(url, **state)``: the store as llm-core opens it; closed at the end."""
+    opened = []
+
+    def open_one(url: str, **state):
+        stores, store = open_guarded(url, **state)
+        opened.append(stores)
+        return store
+
+    yield open_one
+    for stores in opened:
+        stores.reset()
+
+
 def workload(store, n: int) -> int:
     """n rounds of every operation; the number that raised (must stay 0)."""
     failed = 0
@@ -46,43 +69,33 @@ def workload(store, n: int) -> int:
     return failed
 
 
-def test_killed_and_restarted_mid_run_fails_nothing_and_warns_once_per_outage():
-    server = RedisServer(BINARY).start()
-    stores, store = open_guarded(server.url, retry_after=0.2)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            failed = workload(store, 50)
-            server.kill()
-            failed += workload(store, 50)  # Redis is gone: served from local memory
-            assert store.down
-            server.start()  # same port
-            time.sleep(0.25)  # past retry_after
-            failed += workload(store, 50)
-        assert failed == 0
-        assert [w.category for w in caught] == [StateStoreWarning]
-        assert not store.down  # back on Redis
-        store.set("after", b"restart", 30)
-        assert redis.Redis.from_url(server.url).get("after") == b"restart"
-    finally:
-        stores.reset()
+def test_killed_and_restarted_mid_run_fails_nothing_and_warns_once_per_outage(server, guarded):
+    store = guarded(server.start().url, retry_after=0.2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        failed = workload(store, 50)
         server.kill()
+        failed += workload(store, 50)  # Redis is gone: served from local memory
+        assert store.down
+        server.start()  # same port
+        time.sleep(0.25)  # past retry_after
+        failed += workload(store, 50)
+    assert failed == 0
+    assert [w.category for w in caught] == [StateStoreWarning]
+    assert not store.down  # back on Redis
+    store.set("after", b"restart", 30)
+    assert redis.Redis.from_url(server.url).get("after") == b"restart"
 
 
-def test_down_at_start_serves_locally_then_uses_redis_once_it_answers():
-    server = RedisServer(BINARY)  # not started: its port refuses
-    stores, store = open_guarded(server.url, retry_after=0.1)
-    try:
-        with pytest.warns(StateStoreWarning, match="127.0.0.1"):
-            store.set("k", b"local", 30)
-        assert store.get("k") == b"local"
-        server.start()
-        time.sleep(0.15)
-        store.set("k", b"shared", 30)
-        assert redis.Redis.from_url(server.url).get("k") == b"shared"
-    finally:
-        stores.reset()
-        server.kill()
+def test_down_at_start_serves_locally_then_uses_redis_once_it_answers(server, guarded):
+    store = guarded(server.url, retry_after=0.1)  # not started: its port refuses
+    with pytest.warns(StateStoreWarning, match="127.0.0.1"):
+        store.set("k", b"local", 30)
+    assert store.get("k") == b"local"
+    server.start()
+    time.sleep(0.15)
+    store.set("k", b"shared", 30)
+    assert redis.Redis.from_url(server.url).get("k") == b"shared"
 
 
 def test_strict_refuses_an_unreachable_redis_and_never_shows_the_password():
@@ -99,37 +112,35 @@ def test_a_malformed_url_is_a_configuration_error_without_the_password():
     assert "hunter2-secret" not in str(info.value)
 
 
-def test_a_wrong_password_degrades_with_a_warning_that_does_not_leak_it():
+def test_a_wrong_password_degrades_with_a_warning_that_does_not_leak_it(guarded):
     with RedisServer(BINARY, password="right-password-1") as server:
-        url = server.url.replace("right-password-1", "wrong-password-2")
-        stores, store = open_guarded(url)
+        store = guarded(server.url.replace("right-password-1", "wrong-password-2"))
         with pytest.warns(StateStoreWarning) as caught:
             assert store.get("k") is None
         assert "wrong-password-2" not in str(caught[0].message)
-        stores.reset()
 
 
-def test_flushall_is_a_miss_not_an_error(redis_server):
-    stores, store = open_guarded(redis_server.url)
-    try:
-        store.set("k", b"v", 30)
-        assert store.acquire("slots", "a", 1, 30)
-        redis.Redis.from_url(redis_server.url).flushall()
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            assert store.get("k") is None
-            assert store.counts(["slots"]) == [0]
-            assert store.take("rpm", 1.0, 5.0) == 0.0  # the scripts are loaded again
-    finally:
-        stores.reset()
+def test_flushall_is_a_miss_not_an_error(redis_server, guarded):
+    store = guarded(redis_server.url)
+    store.set("k", b"v", 30)
+    assert store.acquire("slots", "a", 1, 30)
+    direct = redis.Redis.from_url(redis_server.url)
+    direct.flushall()
+    direct.script_flush()  # as a restart would: the Lua scripts are gone too
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert store.get("k") is None
+        assert store.counts(["slots"]) == [0]
+        assert store.take("rpm", 1.0, 5.0) == 0.0  # redis-py loads the script again
+    direct.close()
 
 
-def test_a_slow_redis_is_cut_at_the_timeout_in_both_shells(redis_server):
-    stores, store = open_guarded(redis_server.url, timeout=0.1)
+def test_a_slow_redis_is_cut_at_the_timeout_in_both_shells(redis_server, guarded):
+    store = guarded(redis_server.url, timeout=0.1)
     blocker = redis.Redis.from_url(redis_server.url)
+    store.set("k", b"v", 30)  # connected
+    blocker.execute_command("CLIENT", "PAUSE", "1500")  # every client waits 1.5 s
     try:
-        store.set("k", b"v", 30)  # connected
-        blocker.execute_command("CLIENT", "PAUSE", "1500")  # every client waits 1.5 s
         started = time.perf_counter()
         with pytest.warns(StateStoreWarning):
             got = store.get("k")  # answered locally after the 0.1 s bound
@@ -152,4 +163,3 @@ def test_a_slow_redis_is_cut_at_the_timeout_in_both_shells(redis_server):
     finally:
         blocker.execute_command("CLIENT", "UNPAUSE")
         blocker.close()
-        stores.reset()
