@@ -1,4 +1,5 @@
-"""The README stays true: its Python snippet runs in a fresh interpreter against a real Redis."""
+"""The README stays true: its snippet runs in a fresh interpreter on a real Redis and the Ollama
+emulator."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ def test_the_readme_has_a_snippet() -> None:
 
 @pytest.mark.parametrize("code", SNIPPETS, ids=[f"snippet{i}" for i in range(len(SNIPPETS))])
 def test_snippet_runs(code: str, redis_server) -> None:
-    env = {**os.environ, "REDIS_URL": redis_server.url}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-    )
+    from support.ollama_emulator import OllamaEmulator
+
+    with OllamaEmulator() as ollama:
+        env = {**os.environ, "REDIS_URL": redis_server.url, "OLLAMA_HOST": ollama.url}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "b'hello' [1] 0.0"
+    assert done.stdout.strip() == "False True True"
