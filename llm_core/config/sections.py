@@ -45,6 +45,9 @@ class CacheSettings(BaseModel):
     max_entries: int = Field(1024, ge=1)
     force: bool = False
     embeddings: bool = False
+    #: Keep cached responses and embeddings in the shared state store (``state.url``), so
+    #: every process that reaches it shares the hits.
+    shared: bool = False
 
 
 class CooldownSettings(BaseModel):

@@ -30,15 +30,17 @@ def core_plugins(pm: Any) -> dict[str, Any]:
     from llm_core.resilience.log import LoggingPlugin
     from llm_core.resilience.observe import ObservePlugin
     from llm_core.resilience.retry import RetryPlugin
+    from llm_core.resilience.state.plugin import StatePlugin, StateStores
     from llm_core.structured.plugin import StructuredPlugin
 
     hook, observer = pm.hook, pm.observer
+    states = StateStores(StatePlugin().llm_core_state_store)
     return {
         "llm_core.retry": RetryPlugin(observer),
         "llm_core.observe": ObservePlugin(observer),
-        "llm_core.cooldown": CooldownPlugin(),
+        "llm_core.cooldown": CooldownPlugin(states=states),
         "llm_core.fallback": FallbackPlugin(hook.llm_core_resolve_adapter, pm.providers, observer),
-        "llm_core.cache": cache.CachePlugin(hook.llm_core_response_cache_store, observer),
+        "llm_core.cache": cache.CachePlugin(hook.llm_core_response_cache_store, observer, states),
         "llm_core.cache_store": store,
         "llm_core.logging": LoggingPlugin(),
         "llm_core.structured": StructuredPlugin(observer),
