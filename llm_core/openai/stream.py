@@ -91,7 +91,7 @@ class ChatStream(StreamText):
         return self.emit(text, thinking)
 
     def _tool_event(self, delta: dict[str, Any], text: str, thinking: str) -> StreamEvent | None:
-        """Fragments of tool calls; the event marks the last call this chunk completed."""
+        """Fragments of tool calls; the event carries every call this chunk completed."""
         deltas = self.tool_deltas = self.tool_deltas or ToolCallDeltas()
         done = deltas.feed(delta["tool_calls"]) if delta.get("tool_calls") else []
         if self.finish_reason:
@@ -99,7 +99,7 @@ class ChatStream(StreamText):
         event = self.emit(text, thinking)
         if done:
             event = event or StreamEvent()
-            event.tool_call = done[-1]
+            event.tool_calls = tuple(done)
         return event
 
     def finish(self) -> StreamEvent:
