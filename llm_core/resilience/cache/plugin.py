@@ -9,7 +9,7 @@ model, for instance); ``client.invalidate_cache()`` forgets the list and every c
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
-``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
+``cache.force``, and never a request with tools unless ``cache.tools``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
 request and is marked ``Response.cached``; identical requests in flight at once share one call
 (the others are marked cached too). A stream that hits replays the cached answer as one text
 event and the final event; a stream that misses is stored once it finished.
@@ -67,6 +67,7 @@ class Cache(Layer):
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
         self.models = ModelCache(settings.cache.models_ttl)
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
+        self.tools = settings.cache.tools
         self.epoch = 0  # part of every response key: bumping it orphans what any store holds
 
     def invalidate(self) -> None:
@@ -88,6 +89,8 @@ class Cache(Layer):
 
     def _key(self, request: Request) -> str | None:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
+            return None
+        if request.tools and not self.tools:  # the tools may have side effects
             return None
         key = response_key(self.key_config, self.inner.model_for(request), request)
         return f"{key}.{self.epoch}" if self.epoch else key
