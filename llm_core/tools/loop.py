@@ -64,9 +64,9 @@ class Loop:
         return results
 
     def result(self, response: Response) -> Response:
-        """The last round's response with every round and the whole conversation."""
-        response.rounds, response.messages = self.rounds, self.messages
-        return response
+        """The last round's response with every round and the whole conversation (a copy:
+        ``rounds[-1]`` is that round alone, so no response contains itself)."""
+        return replace(response, rounds=self.rounds, messages=self.messages)
 
 
 def run_flow(loop: Loop) -> Flow[Response]:

@@ -9,9 +9,10 @@ model, for instance); ``client.invalidate_cache()`` forgets the list and every c
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
-``cache.force``, and never a request with tools unless ``cache.tools``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
-request and is marked ``Response.cached``; identical requests in flight at once share one call
-(the others are marked cached too). A stream that hits replays the cached answer as one text
+``cache.force``, and never a request with tools unless ``cache.tools``. The store comes from
+the ``llm_core_response_cache_store`` hook. A hit makes no request and is marked
+``Response.cached``; identical requests in flight at once share one call (the others are marked
+cached too). A stream that hits replays the cached answer as one text
 event and the final event; a stream that misses is stored once it finished.
 
 Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
