@@ -24,7 +24,8 @@ def refuse_tools(adapter: Any, request: Any, label: str) -> None:
         f" the request has {len(request.tools)} tool(s)",
         provider=label,
         model=getattr(request, "model", None),
-        hint="Use a provider that supports tools (openai, ollama, lmstudio), add one as a "
+        hint=getattr(adapter, "tools_hint", None)
+        or "Use a provider that supports tools (openai, ollama, lmstudio), add one as a "
         "fallback, or send the request without tools.",
     )
 
