@@ -33,36 +33,46 @@ class ToolCallDeltas:
         """One chunk's ``delta.tool_calls``; the calls it completed, in index order."""
         if type(items) is not list:
             raise WrongShape(f"delta.tool_calls is {kind(items)}, not a list")
-        touched: list[int] = []
+        parts, closing = self._parts, None
         for item in items:
-            item = object_of(item, "delta.tool_calls[]")
-            index = item.get("index", max(self._parts, default=0))
-            if type(index) is not int or index < 0:
-                raise WrongShape(f"delta.tool_calls[].index is {kind(index)}, not a count")
-            part = self._parts.get(index)
+            if type(item) is not dict:
+                object_of(item, "delta.tool_calls[]")  # raises, naming what it got
+            index = item["index"] if "index" in item else max(parts, default=0)
+            part = parts.get(index)
             if part is None:
-                part = self._parts[index] = {"id": None, "name": "", "arguments": [], "done": 0}
-            part["id"] = text_of(item.get("id"), "tool_calls[].id") or part["id"]
+                if type(index) is not int or index < 0:
+                    raise WrongShape(f"delta.tool_calls[].index is {kind(index)}, not a count")
+                part = parts[index] = {"id": None, "name": "", "arguments": [], "done": 0}
+            if "id" in item:
+                part["id"] = text_of(item["id"], "tool_calls[].id") or part["id"]
             function = item.get("function")
             if function is None:
                 continue
-            function = object_of(function, "tool_calls[].function")
+            if type(function) is not dict:
+                object_of(function, "tool_calls[].function")
             name = function.get("name")
             if name and name != part["name"]:  # some servers repeat the whole name
                 part["name"] += text_of(name, "function.name")
             args = function.get("arguments")
-            if isinstance(args, dict):  # some servers send the object whole
-                part["arguments"] = [args]
-            elif args:
-                args = text_of(args, "function.arguments")
-                if part["done"]:
-                    if args.strip():
-                        raise WrongShape(f"tool call {index}'s arguments go on after the object")
-                    continue
-                part["arguments"].append(args)
-            if index not in touched:
-                touched.append(index)
-        return self._close(sorted(i for i in touched if _whole(self._parts[i])))
+            if type(args) is not str:
+                if isinstance(args, dict):  # some servers send the object whole
+                    part["arguments"] = [args]
+                    closing = [*(closing or ()), index]
+                elif args is not None:
+                    text_of(args, "function.arguments")  # raises
+                continue
+            if not args:
+                continue
+            if part["done"]:
+                if args.strip():
+                    raise WrongShape(f"tool call {index}'s arguments go on after the object")
+                continue
+            part["arguments"].append(args)
+            if args[-1] == "}" or args.rstrip().endswith("}"):
+                closing = [*(closing or ()), index]
+        if closing is None:
+            return []
+        return self._close(sorted({i for i in closing if _whole(parts[i])}))
 
     def finish(self) -> list[ToolCall]:
         """The calls still open when the choice finishes, in index order."""
@@ -85,15 +95,13 @@ class ToolCallDeltas:
 
 
 def _whole(part: dict[str, Any]) -> bool:
-    """Whether a call's arguments so far are a complete JSON object (tried only when the
-    last piece ends in ``}``, so a long call is parsed a few times, not once per fragment)."""
+    """Whether a call's arguments so far are a complete JSON object (tried only when a piece
+    ends in ``}``, so a long call is parsed a few times, not once per fragment)."""
     pieces = part["arguments"]
     if part["done"] or not pieces or not part["name"]:
         return False
     if isinstance(pieces[0], dict):
         return True
-    if not pieces[-1].rstrip().endswith("}"):
-        return False
     try:
         return isinstance(json.loads("".join(pieces)), dict)
     except ValueError:

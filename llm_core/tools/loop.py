@@ -9,6 +9,7 @@ a done event whose response has every round and the whole conversation.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -46,8 +47,11 @@ class Loop:
         self.rounds: list[Response] = []
 
     def next_request(self) -> Request:
-        """The request of the next round: the conversation so far."""
-        return replace(self.request, messages=list(self.messages))
+        """The request of the next round: the conversation so far (a shallow copy: the first
+        request's fields were checked once, the messages are Messages already)."""
+        request = copy.copy(self.request)
+        request.messages = list(self.messages)
+        return request
 
     def over(self, response: Response) -> bool:
         """Record a round; whether the loop ends with it (no calls, or out of rounds: the last

@@ -33,5 +33,7 @@ def refuse_tools(adapter: Any, request: Any, label: str) -> None:
 def refuse_tools_direct(client: Any, request: Any) -> None:
     """The client's check: without fallbacks the primary must support tools (with fallbacks
     the fallback layer checks each link and skips the ones that cannot)."""
-    if request.tools and not client.settings.fallbacks:
-        refuse_tools(client.adapter, request, client.settings.primary().label())
+    adapter = client.adapter
+    usable = getattr(adapter, "supports_tools", False)  # read first: the label costs more
+    if request.tools and not usable and not client.settings.fallbacks:
+        refuse_tools(adapter, request, client.settings.primary().label())
