@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -191,18 +189,10 @@ def plain_row(url: str, n: int, rounds: int) -> Row:
 
 
 class ScriptedServer(Server):
-    """The OpenAI fake in a child process, scripted for ``kind`` ("stream" or "loop")."""
+    """The OpenAI fake in a child process, scripted for ``kind`` ("stream", "loop", "plain")."""
 
     def __init__(self, kind: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
-        cmd = [sys.executable, "-c", SCRIPT, kind]
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
-        )
-        self.url = (self.proc.stdout.readline() if self.proc.stdout else "").strip()
-        if not self.url.startswith("http://"):
-            self.close()
-            raise RuntimeError(f"server did not start (said {self.url!r})")
+        super().__init__("fake", [sys.executable, "-c", SCRIPT, kind])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,15 +58,7 @@ class AsyncClient(ClientBase):
         without calls or ``max_rounds`` is reached (``specs/tools.md``)."""
         from llm_core.tools.loop import Loop, run_flow
 
-        loop = Loop(
-            self,
-            prompt,
-            tools,
-            max_rounds=max_rounds,
-            approve=approve,
-            raise_tool_errors=raise_tool_errors,
-            fields=fields,
-        )
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
         return await arun(run_flow(loop))
 
     def run_stream(
@@ -83,15 +75,7 @@ class AsyncClient(ClientBase):
         result (``event.tool_result``), then a done event with the final Response."""
         from llm_core.tools.loop import Loop, stream_flow
 
-        loop = Loop(
-            self,
-            prompt,
-            tools,
-            max_rounds=max_rounds,
-            approve=approve,
-            raise_tool_errors=raise_tool_errors,
-            fields=fields,
-        )
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
         return AsyncStream(aiterate(stream_flow(loop)))
 
     async def aclose(self) -> None:

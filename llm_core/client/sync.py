@@ -56,15 +56,7 @@ class Client(ClientBase):
         without calls or ``max_rounds`` is reached (``specs/tools.md``)."""
         from llm_core.tools.loop import Loop, run_flow
 
-        loop = Loop(
-            self,
-            prompt,
-            tools,
-            max_rounds=max_rounds,
-            approve=approve,
-            raise_tool_errors=raise_tool_errors,
-            fields=fields,
-        )
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
         return run(run_flow(loop))
 
     def run_stream(
@@ -81,15 +73,7 @@ class Client(ClientBase):
         result (``event.tool_result``), then a done event with the final Response."""
         from llm_core.tools.loop import Loop, stream_flow
 
-        loop = Loop(
-            self,
-            prompt,
-            tools,
-            max_rounds=max_rounds,
-            approve=approve,
-            raise_tool_errors=raise_tool_errors,
-            fields=fields,
-        )
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
         return Stream(iterate(stream_flow(loop)))
 
     def close(self) -> None:

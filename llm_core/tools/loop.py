@@ -32,7 +32,6 @@ class Loop:
         client: Any,
         prompt: Any,
         tools: Any,
-        *,
         max_rounds: Any,
         approve: Any,
         raise_tool_errors: Any,
