@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core.errors import ValidationError
-from llm_core.messages import ToolCall
+from llm_core.messages import Message, ToolCall
 
 __all__ = [
     "Attempt",
@@ -111,8 +111,10 @@ class StreamEvent:
 
     With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
     validated); the final event's ``response.parsed`` is the validated object.
-    ``tool_call`` is set on the event that completes a streamed tool call (the final
-    ``response.tool_calls`` lists them all).
+    ``tool_calls`` holds the streamed tool calls this event completed, in index order (one
+    chunk may complete several; the final ``response.tool_calls`` lists them all);
+    ``tool_call`` is the last of them, for code that expects one call per event. In a
+    streamed tool loop (``client.run_stream``) ``tool_result`` is the result message of a call.
     """
 
     text: str = ""
@@ -120,7 +122,17 @@ class StreamEvent:
     done: bool = False
     response: Response | None = None
     partial: Any = None
-    tool_call: ToolCall | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_result: Message | None = None
+
+    @property
+    def tool_call(self) -> ToolCall | None:
+        """The last call this event completed (None if none); see ``tool_calls``."""
+        return self.tool_calls[-1] if self.tool_calls else None
+
+    @tool_call.setter
+    def tool_call(self, call: ToolCall | None) -> None:
+        self.tool_calls = () if call is None else (call,)
 
     @property
     def finish_reason(self) -> str | None:

@@ -75,15 +75,64 @@ def test_max_rounds_stops_and_veto_refuses(fake: OpenAIFake) -> None:
 
 
 def test_async_tools_run_concurrently(fake: OpenAIFake) -> None:
-    fake.answers = [[("nap", {"seconds": 0.3})] * 4, "done"]
+    fake.answers = [[("nap", {"seconds": 0.2}), ("nap", {"seconds": 0.2})], "done"]
+    spans: list[tuple[float, float]] = []
 
-    async def main() -> tuple[llm_core.Response, float]:
+    async def nap(seconds: float) -> str:
+        """Sleep, noting when it started and ended."""
+        started = time.perf_counter()
+        await asyncio.sleep(seconds)
+        spans.append((started, time.perf_counter()))
+        return f"slept {seconds}"
+
+    async def main() -> llm_core.Response:
         async with client(fake, llm_core.AsyncClient) as c:
-            started = time.perf_counter()
-            response = await c.run("sleep", tools=[nap])
-            return response, time.perf_counter() - started
+            return await c.run("sleep", tools=[nap])
 
-    response, elapsed = anyio.run(main)
+    response = anyio.run(main)
     assert response.content == "done"
-    assert [m.content for m in response.messages if m.role == "tool"] == ["slept 0.3"] * 4
-    assert elapsed < 1.2  # four 0.3 s naps one after another would take 1.2 s
+    assert [m.content for m in response.messages if m.role == "tool"] == ["slept 0.2"] * 2
+    (_, first_end), (second_start, _) = sorted(spans)
+    assert second_start < first_end  # the second nap began before the first ended
+
+
+def test_raise_tool_errors_lets_the_exception_through(fake: OpenAIFake) -> None:
+    fake.answers = [[("explode", {"reason": "boom"})], [("explode", {"reason": "async"})]]
+
+    async def explode_async(reason: str) -> str:
+        """Fails, asynchronously."""
+        raise KeyError(reason)
+
+    explode_async.__name__ = "explode"
+    with client(fake) as c, pytest.raises(RuntimeError, match="boom"):
+        c.run("go", tools=[explode], raise_tool_errors=True)
+
+    async def main() -> None:
+        async with client(fake, llm_core.AsyncClient) as c:
+            await c.run("go", tools=[explode_async], raise_tool_errors=True)
+
+    with pytest.raises(KeyError, match="async"):
+        anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"tools": None}, "tools is None"),
+        ({"tools": 3}, "tools must be a list, got int"),
+        ({"tools": {"add": add}}, "tools must be a list, got dict"),
+        ({"tools": [add], "max_rounds": 0}, "max_rounds must be a positive integer, got 0"),
+        ({"tools": [add], "max_rounds": -1}, "got -1"),
+        ({"tools": [add], "max_rounds": "3"}, "got '3'"),
+        ({"tools": [add], "max_rounds": True}, "got True"),
+        ({"tools": [add], "approve": "yes"}, "approve must be callable, got str"),
+        ({"tools": [add], "raise_tool_errors": "no"}, "raise_tool_errors must be True or False"),
+        ({"tools": [lambda *args: 0]}, "parameter 'args'"),
+    ],
+)
+def test_bad_loop_input_is_a_typed_error_naming_the_field(kwargs: dict, match: str) -> None:
+    c = llm_core.Client("openai", base_url="http://127.0.0.1:9/v1", model="m")  # never reached
+    for call in (c.run, c.run_stream):
+        with pytest.raises(ValidationError, match=match) as info:
+            call("go", **kwargs)
+        assert info.value.hint

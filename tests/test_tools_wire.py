@@ -8,6 +8,7 @@ import pytest
 
 from llm_core import Message, Request, ToolCall
 from llm_core.errors import GenerationError, InvalidResponseError, ValidationError
+from llm_core.http.shapes import WrongShape
 from llm_core.openai.stream import ChatStream
 from llm_core.openai.wire import chat_body, parse_completion
 from llm_core.tools.deltas import ToolCallDeltas
@@ -92,19 +93,40 @@ def test_completion_parallel_calls_with_string_arguments() -> None:
         parse_completion(data, provider="openai", model="m", latency=0.0)
 
 
-def test_deltas_assemble_interleaved_parallel_calls() -> None:
+def test_deltas_complete_a_call_when_its_arguments_are_a_whole_object() -> None:
     deltas = ToolCallDeltas()
     assert deltas.feed(frag(0, "", call_id="a", name="add")["tool_calls"]) == []
-    assert deltas.feed(frag(0, '{"a": ')["tool_calls"]) == []
-    assert deltas.feed(frag(0, "1}")["tool_calls"]) == []
-    first = deltas.feed(frag(1, '{"a"', call_id="b", name="add")["tool_calls"])
-    assert [c.id for c in first] == ["a"]
-    assert first[0].arguments == {"a": 1}
-    assert first[0].raw == {"index": 0, "id": "a", "name": "add", "arguments": '{"a": 1}'}
-    deltas.feed(frag(1, ": 5}")["tool_calls"])
-    rest = deltas.finish()
-    assert [(c.id, c.arguments) for c in rest] == [("b", {"a": 5})]
+    assert deltas.feed(frag(1, '{"a"', call_id="b", name="add")["tool_calls"]) == []
+    assert deltas.feed(frag(0, '{"a": {"x": 1}')["tool_calls"]) == []  # "}" inside: not yet
+    first = deltas.feed(frag(0, "}")["tool_calls"])
+    assert [(c.id, c.arguments) for c in first] == [("a", {"a": {"x": 1}})]
+    assert first[0].raw == {"index": 0, "id": "a", "name": "add", "arguments": '{"a": {"x": 1}}'}
+    deltas.feed(frag(0, "  ")["tool_calls"])  # whitespace after the object is harmless
+    with pytest.raises(WrongShape, match="go on after the object"):
+        deltas.feed(frag(0, "1")["tool_calls"])
+    deltas.feed(frag(1, ": 5")["tool_calls"])
+    rest = deltas.finish()  # not a whole object: completed (and decoded as _raw) at the end
+    assert [(c.id, c.arguments) for c in rest] == [("b", {"_raw": '{"a": 5'})]
     assert [c.id for c in deltas.calls] == ["a", "b"]
+
+
+def test_one_chunk_completing_several_calls_carries_them_all() -> None:
+    stream = ChatStream("openai", "m", 0.0)
+    both = {
+        "tool_calls": [
+            frag(0, "{}", call_id="a", name="add")["tool_calls"][0],
+            frag(1, "{}", call_id="b", name="sub")["tool_calls"][0],
+        ]
+    }
+    event = stream.feed(sse(both))
+    assert event is not None
+    assert [c.id for c in event.tool_calls] == ["a", "b"]
+    assert event.tool_call is not None and event.tool_call.id == "b"
+    lines = [sse(frag(2, "", call_id="c", name="x")), sse(frag(3, "", call_id="d", name="y"))]
+    assert [stream.feed(line) for line in lines] == [None, None]  # no arguments yet
+    last = stream.feed(sse({}, finish="tool_calls"))  # the finish completes both open calls
+    assert last is not None
+    assert [c.id for c in last.tool_calls] == ["c", "d"]
 
 
 def test_stream_marks_each_complete_call_and_lists_them_at_the_end() -> None:

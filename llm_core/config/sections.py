@@ -48,6 +48,9 @@ class CacheSettings(BaseModel):
     #: Keep cached responses and embeddings in the shared state store (``state.url``), so
     #: every process that reaches it shares the hits.
     shared: bool = False
+    #: Cache responses of requests that carry tools too (off: a tool loop's answers follow tool
+    #: runs that may have had side effects, so a replay could skip what must happen again).
+    tools: bool = False
 
 
 class CooldownSettings(BaseModel):

@@ -8,6 +8,7 @@ ends without ``[DONE]`` (a failure, not a short answer).
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from llm_core.http.errors import message_from_json
@@ -91,15 +92,19 @@ class ChatStream(StreamText):
         return self.emit(text, thinking)
 
     def _tool_event(self, delta: dict[str, Any], text: str, thinking: str) -> StreamEvent | None:
-        """Fragments of tool calls; the event marks the last call this chunk completed."""
-        deltas = self.tool_deltas = self.tool_deltas or ToolCallDeltas()
+        """Fragments of tool calls; the event carries every call this chunk completed."""
+        deltas = self.tool_deltas
+        if deltas is None:
+            deltas = self.tool_deltas = ToolCallDeltas()
+            if self.first_at is None:  # a call's first fragment is the answer's first token
+                self.first_at = time.perf_counter()
         done = deltas.feed(delta["tool_calls"]) if delta.get("tool_calls") else []
         if self.finish_reason:
             done += deltas.finish()
         event = self.emit(text, thinking)
         if done:
             event = event or StreamEvent()
-            event.tool_call = done[-1]
+            event.tool_calls = tuple(done)
         return event
 
     def finish(self) -> StreamEvent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -95,12 +96,25 @@ def to_tool(source: Any) -> Tool:
     if isinstance(source, dict):
         return _from_spec(source)
     if callable(source):
-        return _from_function(source)
+        try:  # building the schema costs ~1 ms: once per function, not once per request
+            return _BUILT[source]
+        except (KeyError, TypeError):  # TypeError: not weakly referenceable (a bound method)
+            pass
+        tool = _from_function(source)
+        try:
+            _BUILT[source] = tool
+        except TypeError:
+            pass
+        return tool
     raise ValidationError(
         f"cannot use {type(source).__name__} {source!r:.60} as a tool",
         hint="Pass a function with type hints, or a spec "
         '{"type": "function", "function": {"name": ..., "parameters": {...}}}.',
     )
+
+
+#: The Tool built from each function (dropped with the function).
+_BUILT: weakref.WeakKeyDictionary[Any, Tool] = weakref.WeakKeyDictionary()
 
 
 def to_tools(sources: Iterable[Any]) -> list[Tool]:

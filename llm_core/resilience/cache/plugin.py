@@ -11,11 +11,12 @@ model, for instance); ``client.invalidate_cache()`` forgets the list and every c
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
-``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook, or with
-``cache.shared`` from the shared state store (:mod:`.shared`). A hit makes no request and is
-marked ``Response.cached``; identical requests in flight at once share one call (the others are
-marked cached too). A stream that hits replays the cached answer as one text event and the
-final event; a stream that misses is stored once it finished.
+``cache.force``, and never a request with tools unless ``cache.tools``. The store comes from
+the ``llm_core_response_cache_store`` hook, or with ``cache.shared`` from the shared state store
+(:mod:`.shared`). A hit makes no request and is marked ``Response.cached``; identical requests
+in flight at once share one call (the others are marked cached too). A stream that hits replays
+the cached answer as one text event and the final event; a stream that misses is stored once it
+finished.
 
 Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
 provider, model, dimensions and text (:mod:`llm_core.embeddings.cache`); only the misses of a
@@ -76,6 +77,7 @@ class Cache(Layer):
         self.models_key = f"models:{config.key()}" if shared else None
         self.models_epoch = 0
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
+        self.tools = settings.cache.tools
         self.epoch = 0  # part of every response key: bumping it orphans what any store holds
 
     def invalidate(self) -> None:
@@ -98,6 +100,8 @@ class Cache(Layer):
 
     def _key(self, request: Request) -> str | None:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
+            return None
+        if request.tools and not self.tools:  # the tools may have side effects
             return None
         key = response_key(self.key_config, self.inner.model_for(request), request)
         return f"{key}.{self.epoch}" if self.epoch else key

@@ -63,7 +63,7 @@ class ChatStream(StreamText):
         if calls:  # Ollama sends each call whole, in the chunk where it was parsed
             self.tool_calls.extend(calls)
             event = event or StreamEvent()
-            event.tool_call = calls[-1]
+            event.tool_calls = tuple(calls)
         return event
 
     def finish(self) -> StreamEvent:
