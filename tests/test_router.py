@@ -1,6 +1,7 @@
 """The router over scripted deployments, in every mode: routing, failing over (streams only
-before their first event), the attempt trail naming deployments, a fallback after the router, cooldowns, health and
-model lists. Real sockets, limits and several processes: test_router_sockets.py."""
+before their first event), the attempt trail naming deployments, a fallback after the router,
+cooldowns, health and model lists. Real sockets, limits, several processes:
+test_router_sockets.py."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def deployments(*names: str, **extra) -> list[dict]:
 
 
 def router(*names: str, **settings) -> dict:
-    return {"router": {"deployments": deployments(*names), **settings.pop("router", {})}, **settings}
+    return {
+        "router": {"deployments": deployments(*names), **settings.pop("router", {})},
+        **settings,
+    }
 
 
 @pytest.fixture

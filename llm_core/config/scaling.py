@@ -35,8 +35,8 @@ class RouterSettings(BaseModel):
     """The ``llm_core.router`` plugin: one logical provider over ``deployments``.
 
     Each deployment is ``{"provider": ..., "base_url": ..., ...}`` plus optional ``name``,
-    ``weight``, ``max_in_flight`` and ``rpm``. ``strategy`` is one of :data:`STRATEGIES`. Each deployment
-    gets ``attempts`` tries before the next one is asked; a request waits at most
+    ``weight``, ``max_in_flight`` and ``rpm``. ``strategy`` is one of :data:`STRATEGIES`. Each
+    deployment gets ``attempts`` tries before the next one is asked; a request waits at most
     ``queue_timeout`` s for a free slot; a lease left by a crashed process expires after
     ``lease_ttl`` s.
     """
