@@ -3,6 +3,7 @@ the latency strategy avoiding a 5x slower deployment, least-in-flight keeping th
 
 from __future__ import annotations
 
+import json
 import threading
 
 import anyio
@@ -11,6 +12,7 @@ from support.routing import MODEL, chats, deployments, emulators
 
 import llm_core
 from llm_core import errors as e
+from llm_core.cli import main
 from llm_core.router import NoCapacityError
 
 
@@ -96,3 +98,23 @@ def _router(adapter):
     while type(adapter).__name__ not in ("RouterAdapter", "AsyncRouterAdapter"):
         adapter = adapter.__dict__["inner"]
     return adapter
+
+
+def test_cli_health_shows_each_deployment(capsys, monkeypatch, tmp_path) -> None:
+    with emulators(0, 0) as servers:
+        servers[1].stop()
+        monkeypatch.setenv("LLM_CORE_ROUTER__DEPLOYMENTS", json.dumps(deployments(servers)))
+        monkeypatch.setenv("LLM_CORE_STATE__URL", f"sqlite:///{tmp_path / 'state.db'}")
+        monkeypatch.setenv("LLM_CORE_STATE__SYNC_INTERVAL", "0")
+        with llm_core.Client("router", model=MODEL) as client:
+            for _ in range(3):  # d0 measured and written to the shared store
+                client.generate("hi")
+        code = main(["health", "-p", "router", "-m", MODEL])
+    out = capsys.readouterr().out
+    assert code == 0  # one deployment up is enough
+    lines = out.splitlines()
+    assert lines[0].startswith("router: ok") and "1/2 deployments up" in lines[0]
+    assert lines[1].split() == ["DEPLOYMENT", "PROVIDER", "STATE", "IN", "FLIGHT", "LATENCY", "URL"]
+    d0, d1 = lines[2].split(), lines[3].split()
+    assert d0[:4] == ["d0", "ollama", "up", "0"] and d0[5:7] == ["ms", "(EWMA)"]
+    assert d1[:4] == ["d1", "ollama", "down", "0"] and d1[4] == servers[1].url
