@@ -109,6 +109,7 @@ BENCHES = {
     "otel": "bench/otel.py",
     "mlx": "bench/mlx_provider.py",
     "structured": "bench/structured.py",
+    "router": "bench/router.py",
 }
 
 

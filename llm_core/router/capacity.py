@@ -39,6 +39,8 @@ class Capacity:
         self.latencies = [f"{base}latency:{d.key}" for d in deployments]
         self.budgets = [f"{base}rpm:{d.key}" for d in deployments]
         self.shared = settings.state.url != "memory"
+        # In this process's memory a lease only matters for a limit: the policy counts the rest.
+        self.leased = [self.shared or d.max_in_flight or d.rpm for d in deployments]
         self.ttl, self.interval = settings.router.lease_ttl, settings.state.sync_interval
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._ids = itertools.count()
@@ -47,6 +49,8 @@ class Capacity:
 
     def take(self, io: Any, i: int) -> Flow[str | None]:
         """A slot at deployment ``i``: the lease's member id, or None while it has no room."""
+        if not self.leased[i]:
+            return ""
         d = self.deployments[i]
         member = f"{self.owner}-{next(self._ids)}"
         if not (yield io(self.store, "acquire", self.leases[i], member, d.max_in_flight, self.ttl)):
@@ -60,12 +64,15 @@ class Capacity:
 
     def release(self, io: Any, i: int, member: str) -> Flow[None]:
         """Give the slot back (inside a flow)."""
-        yield io(self.store, "release", self.leases[i], member)
+        if member:
+            yield io(self.store, "release", self.leases[i], member)
 
     def release_soon(self, i: int, member: str) -> None:
         """Give the slot back from a plain callback (a stream's end): at once in the sync shell
         or for an in-process store, else as a task on the running loop."""
         store, key = self.store, self.leases[i]
+        if not member:
+            return
         if not self.is_async or not hasattr(store, "arelease"):
             store.release(key, member)  # MemoryState: a dict operation; never raises
             return
@@ -89,6 +96,10 @@ class Capacity:
         """In flight (every process) and latency EWMA (ms) of each deployment, for health."""
         counts = yield io(self.store, "counts", self.leases)
         out = []
+        counts = [
+            c if leased else s.in_flight
+            for c, leased, s in zip(counts, self.leased, policy.stats, strict=True)
+        ]
         for i, stats in enumerate(policy.stats):
             latency = stats.latency
             if latency is None and self.shared:

@@ -59,6 +59,7 @@ class Router(Layer):
         self._adapters: list[Any] = [None] * len(deployments)
         self._cooldowns: list[Callable[[], dict[str, Any]]] = [dict] * len(deployments)
         self._resolve, self._lock = resolve, threading.Lock()
+        self._cooling_checked = 0.0  # when the deployments' cooldown states are read again
 
     @property
     def provider(self) -> str:
@@ -88,8 +89,10 @@ class Router(Layer):
     def _claim(self, run: RouterRun, call: Call) -> Flow[tuple[int, str]]:
         """A slot at the best untried deployment with room, waiting while none has any."""
         yield from self.capacity.sync(self.io, self.policy)
-        for i, state in enumerate(self._cooldowns):
-            self.policy.stats[i].cooling = state().get("state") == "open"
+        if time.monotonic() >= self._cooling_checked:  # every sync interval, or after a failure
+            self._cooling_checked = time.monotonic() + self.capacity.interval
+            for i, state in enumerate(self._cooldowns):
+                self.policy.stats[i].cooling = state().get("state") == "open"
         until, pause = None, 0.005
         while True:
             if run.order is None:  # once per request (and after each wait): failures move on
@@ -128,6 +131,7 @@ class Router(Layer):
                 )
                 latency = time.perf_counter() - started
             except e.LLMError as exc:
+                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             finally:
@@ -147,6 +151,7 @@ class Router(Layer):
                 yield from self.capacity.release(self.io, i, member)
                 if not isinstance(exc, e.LLMError):
                     raise
+                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             self.policy.measured(i, time.perf_counter() - started)  # time to the first event

@@ -107,13 +107,15 @@ class Policy:
         with self._lock:
             s = self.stats[i]
             s.in_flight = max(0, s.in_flight - 1)
-        if latency is not None:
-            self.measured(i, latency)
+            if latency is not None:
+                self._fold(s, latency)
 
     def measured(self, i: int, latency: float) -> None:
         """Fold one latency of ``i`` (seconds) into its EWMA."""
         with self._lock:
-            s = self.stats[i]
-            prev = s.latency
-            s.latency = latency if prev is None else prev + self.alpha * (latency - prev)
-            s.measured = self.requests
+            self._fold(self.stats[i], latency)
+
+    def _fold(self, s: DeploymentStats, latency: float) -> None:
+        prev = s.latency
+        s.latency = latency if prev is None else prev + self.alpha * (latency - prev)
+        s.measured = self.requests
