@@ -139,3 +139,21 @@ def test_models_come_from_the_first_deployment_that_answers(env) -> None:
     with llm_core.Client("router", **router("a", "b")) as client:
         assert [m.id for m in client.list_models()] == ["m"]
     assert calls("a") == calls("b") == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_failing_state_store_never_fails_a_request(env, mode, tmp_path, monkeypatch) -> None:
+    from llm_core.resilience.state import SQLiteState, StateStoreWarning
+
+    def broken(self, *args):
+        raise OSError("disk gone")
+
+    for name in ("acquire", "release", "counts", "set", "get"):
+        monkeypatch.setattr(SQLiteState, name, broken)
+    script("a", "from a")
+    script("b", "from b")
+    kwargs = router("a", "b", state={"url": f"sqlite:///{tmp_path / 's.db'}", "sync_interval": 0})
+    kwargs["router"]["deployments"][0]["max_in_flight"] = 1
+    with pytest.warns(StateStoreWarning, match="disk gone"):
+        answers = ask_many(mode, 2, kwargs)
+    assert [r.content for r in answers] == ["from a", "from b"]
