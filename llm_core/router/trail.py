@@ -70,15 +70,7 @@ class RouterRun:
         _tag(response.attempts, d.name)
         if self.failures:
             response.fallbacks = [
-                Attempt(
-                    f.config.provider,
-                    n,
-                    error_text(err),
-                    type(err).__name__,
-                    model=f.config.model,
-                    deployment=f.name,
-                )
-                for n, (f, err) in enumerate(self.failures, 1)
+                _attempt(f, err, n) for n, (f, err) in enumerate(self.failures, 1)
             ]
             response.attempts = self._prior() + response.attempts
         return response
@@ -86,20 +78,19 @@ class RouterRun:
     def _prior(self) -> list[Attempt]:
         out: list[Attempt] = []
         for d, err in self.failures:
-            out.extend(
-                getattr(err, "attempts", None)
-                or [
-                    Attempt(
-                        d.config.provider,
-                        1,
-                        error_text(err),
-                        type(err).__name__,
-                        model=d.config.model,
-                        deployment=d.name,
-                    )
-                ]
-            )
+            out.extend(getattr(err, "attempts", None) or [_attempt(d, err, 1)])
         return out
+
+
+def _attempt(d: Deployment, error: BaseException, number: int) -> Attempt:
+    return Attempt(
+        d.config.provider,
+        number,
+        error_text(error),
+        type(error).__name__,
+        model=d.config.model,
+        deployment=d.name,
+    )
 
 
 def _tag(attempts: list[Attempt], name: str) -> None:
