@@ -117,6 +117,7 @@ BENCHES = {
     "mlx": "bench/mlx_provider.py",
     "structured": "bench/structured.py",
     "state": "bench/state_cache.py",
+    "router": "bench/router.py",
 }
 
 

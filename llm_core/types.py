@@ -45,6 +45,8 @@ class Attempt:
     ``provider`` is the bare provider name (as the observation hooks get it) and ``model`` the
     model configured for that link (None when the request's model was used); ``label`` is the
     two together as messages show them (``ollama:llama3.2``). ``number`` counts from 1 per link.
+    ``deployment`` names the router deployment that was tried (None outside a router); the
+    label then ends with it: ``ollama:llama3.2@gpu-a:11434``.
     """
 
     provider: str
@@ -53,11 +55,13 @@ class Attempt:
     error_type: str | None = None
     wait: float = 0.0
     model: str | None = None
+    deployment: str | None = None
 
     @property
     def label(self) -> str:
-        """``provider`` or ``provider:model``."""
-        return f"{self.provider}:{self.model}" if self.model else self.provider
+        """``provider``, ``provider:model``, and ``@deployment`` behind a router."""
+        base = f"{self.provider}:{self.model}" if self.model else self.provider
+        return f"{base}@{self.deployment}" if self.deployment else base
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ __all__ = ["ROUTING_KEYS", "STRATEGIES", "RouterSettings", "StateSettings"]
 
 _STRICT = ConfigDict(extra="forbid", validate_assignment=True)
 STRATEGIES = ("round_robin", "least_in_flight", "lowest_latency", "weighted")
-ROUTING_KEYS = ("weight", "max_in_flight", "rpm")
+ROUTING_KEYS = ("name", "weight", "max_in_flight", "rpm")
 
 
 class StateSettings(BaseModel):
@@ -37,9 +37,9 @@ class StateSettings(BaseModel):
 class RouterSettings(BaseModel):
     """The ``llm_core.router`` plugin: one logical provider over ``deployments``.
 
-    Each deployment is ``{"provider": ..., "base_url": ..., ...}`` plus optional ``weight``,
-    ``max_in_flight`` and ``rpm``. ``strategy`` is one of :data:`STRATEGIES`. Each deployment
-    gets ``attempts`` tries before the next one is asked; a request waits at most
+    Each deployment is ``{"provider": ..., "base_url": ..., ...}`` plus optional ``name``,
+    ``weight``, ``max_in_flight`` and ``rpm``. ``strategy`` is one of :data:`STRATEGIES`. Each
+    deployment gets ``attempts`` tries before the next one is asked; a request waits at most
     ``queue_timeout`` s for a free slot; a lease left by a crashed process expires after
     ``lease_ttl`` s.
     """
@@ -68,11 +68,14 @@ class RouterSettings(BaseModel):
         for i, item in enumerate(value):
             if not isinstance(item.get("provider"), str) or not item["provider"]:
                 raise ValueError(f"deployments[{i}] needs a provider name, e.g. 'ollama'")
+            name = item.get("name")
+            if name is not None and (not isinstance(name, str) or not name.strip()):
+                raise ValueError(f"deployments[{i}].name must be a non-empty string")
             weight = item.get("weight", 1.0)
-            if not isinstance(weight, (int, float)) or weight <= 0:
+            if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
                 raise ValueError(f"deployments[{i}].weight must be a number > 0")
             for key in ("max_in_flight", "rpm"):
                 n = item.get(key)
-                if n is not None and (not isinstance(n, int) or n < 1):
+                if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
                     raise ValueError(f"deployments[{i}].{key} must be an integer >= 1")
         return value

@@ -27,7 +27,8 @@ class DeploymentStats:
 
     weight: float = 1.0
     max_in_flight: int | None = None
-    in_flight: int = 0
+    in_flight: int = 0  # this process's
+    others: int = 0  # other processes' (from the shared store, as last read)
     latency: float | None = None  # EWMA, seconds
     measured: int = 0  # the request number of the last measurement
     cooling: bool = field(default=False)
@@ -67,13 +68,15 @@ class Policy:
 
     def _healthy(self, i: int) -> bool:
         s = self.stats[i]
-        return not s.cooling and (s.max_in_flight is None or s.in_flight < s.max_in_flight)
+        full = s.max_in_flight is not None and s.in_flight + s.others >= s.max_in_flight
+        return not s.cooling and not full
 
     def _rank(self, ids: list[int], turn: int) -> list[int]:
         if len(ids) < 2 or self.strategy == "round_robin":
             return ids
         if self.strategy == "least_in_flight":
-            return sorted(ids, key=lambda i: self.stats[i].in_flight)  # stable: ties rotate
+            load = [s.in_flight + s.others for s in self.stats]
+            return sorted(ids, key=load.__getitem__)  # stable: ties rotate
         if self.strategy == "weighted":
             return self._weighted(ids)
         unmeasured = [i for i in ids if self.stats[i].latency is None]
@@ -99,12 +102,20 @@ class Policy:
         with self._lock:
             self.stats[i].in_flight += 1
 
-    def finished(self, i: int, latency: float | None) -> None:
+    def finished(self, i: int, latency: float | None = None) -> None:
         """A request to ``i`` ended; ``latency`` (s, or TTFT for a stream) when it succeeded."""
         with self._lock:
             s = self.stats[i]
             s.in_flight = max(0, s.in_flight - 1)
             if latency is not None:
-                prev = s.latency
-                s.latency = latency if prev is None else prev + self.alpha * (latency - prev)
-                s.measured = self.requests
+                self._fold(s, latency)
+
+    def measured(self, i: int, latency: float) -> None:
+        """Fold one latency of ``i`` (seconds) into its EWMA."""
+        with self._lock:
+            self._fold(self.stats[i], latency)
+
+    def _fold(self, s: DeploymentStats, latency: float) -> None:
+        prev = s.latency
+        s.latency = latency if prev is None else prev + self.alpha * (latency - prev)
+        s.measured = self.requests
