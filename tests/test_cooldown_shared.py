@@ -32,6 +32,19 @@ def test_registries_adopt_what_another_published(tmp_path) -> None:
     assert shared.decode(b"not json") is None and shared.decode(None) is None
 
 
+
+def test_a_cooldown_that_ran_out_elsewhere_does_not_close_this_one(tmp_path) -> None:
+    # The key outlives its cooldown (its TTL is at least a second); read after ``until`` it
+    # says nothing, where reading it as "recovered" closed this process's own open breaker.
+    store, settings = SQLiteState(tmp_path / "s.db"), CooldownSettings(failures=1, cooldown=30)
+    mine, shared = CooldownRegistry(), SharedCooldowns(store, "t:", interval=0.0)
+    admission = mine.admit("p", settings)
+    assert mine.record("p", settings, admission, llm_core.ConnectionError("down")) == "open"
+    store.set("t:cooldown:p", b'{"until": 1.0, "failures": 2}', 60)  # ran out long ago
+    assert shared.decode(store.get("t:cooldown:p")) is None
+    assert mine.state("p", settings)["state"] == "open"
+
+
 @pytest.fixture
 def fresh_breakers():
     """``fresh_breakers()``: a new breaker registry, as another process has (same stores)."""

@@ -39,14 +39,20 @@ class SharedCooldowns:
 
     @staticmethod
     def decode(raw: bytes | None) -> tuple[float, int] | None:
-        """``(seconds left, failures)`` of a published state (0 left: closed); None if absent."""
+        """``(seconds left, failures)`` of a published state (0 left: a probe closed it); None
+        if absent or if a published cooldown has run out (that says nothing about recovery: the
+        key outlives its cooldown, and taking it as "closed" would end this process's own)."""
         if raw is None:
             return None
         try:
             data = json.loads(raw)
-            return max(0.0, float(data["until"]) - time.time()), int(data["failures"])
+            until, failures = float(data["until"]), int(data["failures"])
         except (ValueError, TypeError, KeyError):
             return None
+        if until == 0.0:
+            return 0.0, failures
+        left = until - time.time()
+        return (left, failures) if left > 0 else None
 
     def publish(self, key: str, retry_in: float, failures: int) -> None:
         """Tell every process: ``key`` cools down ``retry_in`` more seconds (0: it is closed)."""
