@@ -8,6 +8,7 @@ their store too (``support.routing.STATE_STORES``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -80,7 +81,7 @@ def test_workers_share_the_store_and_route_around_a_killed_deployment(state) -> 
         # after one cooldown period only the breaker's half-open probes may still reach it: one
         # per cooldown period (a failed probe opens the breaker again)
         late = sorted(t - kill for t in to_dead if t > kill + COOLDOWN)
-        assert all(b - a >= 0.9 * COOLDOWN for a, b in zip(late, late[1:])), late
+        assert all(b - a >= 0.9 * COOLDOWN for a, b in itertools.pairwise(late)), late
     rows = {row["name"]: row for row in health.extra["deployments"]}
     assert [rows[n]["in_flight"] for n in ("d0", "d1", "d2")] == [0, 0, 0]
     assert rows["d1"]["state"] in ("down", "cooldown") and rows["d0"]["state"] == "up"
