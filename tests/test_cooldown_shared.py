@@ -32,7 +32,6 @@ def test_registries_adopt_what_another_published(tmp_path) -> None:
     assert shared.decode(b"not json") is None and shared.decode(None) is None
 
 
-
 def test_a_cooldown_that_ran_out_elsewhere_does_not_close_this_one(tmp_path) -> None:
     # The key outlives its cooldown (its TTL is at least a second); read after ``until`` it
     # says nothing, where reading it as "recovered" closed this process's own open breaker.
