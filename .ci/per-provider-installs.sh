@@ -29,7 +29,8 @@ pip wheel -q --no-deps "${isolation[@]}" --wheel-dir "$WORK/wheels" \
   . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx plugins/llm_otel plugins/llm_redis
 core_wheel=("$WORK"/wheels/llm_core-*.whl)
 
-# The core alone: it imports, and `llm-core providers` lists the built-in openai provider only.
+# The core alone: it imports, and `llm-core providers` lists the built-in providers only
+# (openai, and the router over deployments).
 "$PY" -m venv --without-pip "$WORK/venv-core"
 pip --python "$WORK/venv-core/bin/python" install -q "${core_wheel[0]}"
 listing="$("$WORK/venv-core/bin/llm-core" providers)"
@@ -37,14 +38,14 @@ grep -q "^openai " <<< "$listing" || { echo "FAIL core: openai not listed:"; ech
 "$WORK/venv-core/bin/python" -c "
 import llm_core, sys
 from llm_core.plugins import get_provider_specs
-assert set(get_provider_specs()) == {'openai'}, get_provider_specs()
+assert set(get_provider_specs()) == {'openai', 'router'}, get_provider_specs()
 try:
     llm_core.Client('ollama')
 except llm_core.ConfigurationError as exc:
     assert 'pip install llm-core-ollama' in str(exc), exc
 else:
     raise SystemExit('a core-only install resolved ollama')
-print('ok   core alone: providers [openai]; unknown first-party provider says what to install')
+print('ok   core alone: providers [openai, router]; unknown first-party provider says what to install')
 "
 
 for plugin in "${PLUGINS[@]}"; do
@@ -85,7 +86,7 @@ def imported(names):
 
 
 specs = get_provider_specs()
-assert set(specs) == {"openai", plugin}, f"{plugin}: providers {sorted(specs)}"
+assert set(specs) == {"openai", "router", plugin}, f"{plugin}: providers {sorted(specs)}"
 assert not [p for p in list_plugins() if p.broken], f"{plugin}: broken plugins"
 assert not imported(HEAVY), f"{plugin}: discovery imported {imported(HEAVY)}"
 llm_core.Client(plugin, model="llm-core-ci-model").close()  # resolution: no network, no model
