@@ -177,7 +177,8 @@ class AiohttpClient:
             try:
                 yield _Response(raw, url)
             except BaseException:
-                raw.close()  # a body left unread (an error, a cancel): the connection goes
+                raw.close()  # a body left unread (an error, a cancel): the connection goes,
+                await asyncio.sleep(0)  # its socket closed on this loop turn (as httpx2 does)
                 raise
             raw.release()
             return
@@ -188,4 +189,3 @@ class AiohttpClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
-
