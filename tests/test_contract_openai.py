@@ -30,3 +30,9 @@ class TestOpenAIContract(AdapterContract):
     @pytest.fixture
     def unknown_model(self) -> None:
         return None  # llama.cpp's server answers with its loaded model whatever the name
+
+
+class TestOpenAIContractOnAiohttp(TestOpenAIContract):
+    """The same contract with the async client on the aiohttp transport (SSE streams)."""
+
+    transport = "aiohttp"

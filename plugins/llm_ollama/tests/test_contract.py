@@ -27,3 +27,9 @@ class TestOllamaContract(AdapterContract):
     @pytest.fixture
     def model(self) -> str:
         return "llava:7b"
+
+
+class TestOllamaContractOnAiohttp(TestOllamaContract):
+    """The same contract with the async client on the aiohttp transport (NDJSON streams)."""
+
+    transport = "aiohttp"
