@@ -53,6 +53,19 @@ def _ssl_context() -> ssl.SSLContext | bool:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+def _env_proxy(url: str) -> tuple[Any, Any]:
+    """The proxy (and its auth) the environment names for ``url``, read once like httpx2 does
+    at client creation; aiohttp's ``trust_env`` would look it (and ~/.netrc) up per request in
+    a worker thread, which costs more than the request."""
+    from aiohttp.helpers import get_env_proxy_for_url
+    from yarl import URL
+
+    try:
+        return get_env_proxy_for_url(URL(url))
+    except LookupError:
+        return None, None
+
+
 def _body(json: Any) -> bytes | None:
     # httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused.
     if json is None:
@@ -130,6 +143,7 @@ class AiohttpClient:
         self.base_url = str(base_url).rstrip("/")
         self.headers = dict(headers or {})
         self.timeout = timeout
+        self._proxy, self._proxy_auth = _env_proxy(self.base_url)
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -140,7 +154,7 @@ class AiohttpClient:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers=self.headers,
-                trust_env=True,
+                trust_env=False,  # the environment's proxy is read once (_env_proxy)
                 auto_decompress=True,
             )
             self._loop = loop
@@ -169,6 +183,8 @@ class AiohttpClient:
                 data=_body(json),
                 headers=headers,
                 allow_redirects=False,
+                proxy=self._proxy,
+                proxy_auth=self._proxy_auth,
                 timeout=self._client_timeout(timeout),
             )
         except _FAILURES as exc:
