@@ -19,7 +19,6 @@ from support.transports import fixture as both_transports
 import llm_core
 from llm_core.http import HTTPProtocol
 
-
 transport = both_transports()  # async modes on httpx2 and on aiohttp
 
 
