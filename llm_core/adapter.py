@@ -51,6 +51,12 @@ class AdapterBase:
     provider: ClassVar[str] = ""
     #: The provider's options model; None means the provider takes no options.
     options_model: ClassVar[type[ProviderOptions] | None] = None
+    #: Whether the provider sends ``Request.tools`` and parses the model's tool calls. A request
+    #: with tools never reaches a provider that says False (fallback skips it, saying why).
+    supports_tools: ClassVar[bool] = False
+    #: Why a provider without tool support has none and what to use instead (the hint of the
+    #: NotSupportedError a request with tools gets); None: a generic hint.
+    tools_hint: ClassVar[str | None] = None
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config

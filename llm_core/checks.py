@@ -68,33 +68,48 @@ def check_json(field: str, value: Any) -> None:
 
 
 def _json_problem(value: Any, where: str, depth: int = 0) -> tuple[str, str] | None:
+    found = _problem(value, depth)
+    if found is None:
+        return None
+    path, what = found
+    return where + "".join(f"[{step!r}]" for step in reversed(path)), what
+
+
+def _problem(value: Any, depth: int) -> tuple[list[Any], str] | None:
+    """The problem and its path, innermost step first (built only when there is one: the walk
+    of a valid value formats nothing)."""
     if depth > 64:
-        return where, "nested more than 64 levels deep"
+        return [], "nested more than 64 levels deep"
     if value is None or isinstance(value, bool | int):
         return None
     if isinstance(value, float):
-        return None if math.isfinite(value) else (where, repr(value))
+        return None if math.isfinite(value) else ([], repr(value))
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return where, "a string with a lone surrogate"
+            return [], "a string with a lone surrogate"
         return None
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                return where, f"a dict with a {type(key).__name__} key {key!r:.40}"
-            found = _json_problem(key, where) or _json_problem(item, f"{where}[{key!r}]", depth + 1)
+                return [], f"a dict with a {type(key).__name__} key {key!r:.40}"
+            found = _problem(key, 0)
             if found:
+                return found
+            found = _problem(item, depth + 1)
+            if found:
+                found[0].append(key)
                 return found
         return None
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            found = _json_problem(item, f"{where}[{i}]", depth + 1)
+            found = _problem(item, depth + 1)
             if found:
+                found[0].append(i)
                 return found
         return None
-    return where, f"a {type(value).__name__}"
+    return [], f"a {type(value).__name__}"
 
 
 def check_base_url(value: str) -> str:

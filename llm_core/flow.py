@@ -13,14 +13,19 @@ adapters stay thin shells that only differ in how they drive the flow:
   ``yield``, so a flow's ``try``/``except`` reads the same in both worlds.
 
 Flows compose with ``yield from`` (an outer layer runs an inner layer's flow inline).
+
+A *streaming* flow also hands values to its consumer: ``yield Emit(event)``. :func:`iterate`
+and :func:`aiterate` drive it as a generator / async generator of those values; when the
+consumer stops early they throw :class:`Closing` in, so the flow can still close what it opened
+(``yield handle.aclose()`` on the async side) before it re-raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Generator
 from typing import Any, TypeVar
 
-__all__ = ["Flow", "arun", "run"]
+__all__ = ["Closing", "Emit", "Flow", "aiterate", "arun", "iterate", "run"]
 
 T = TypeVar("T")
 
@@ -52,3 +57,70 @@ async def arun(flow: Flow[T]) -> T:
                 pending = flow.send(result)
     except StopIteration as stop:
         return stop.value
+
+
+class Emit:
+    """A value a streaming flow hands to its consumer (``yield Emit(event)``); anything else
+    it yields is a step, as in any flow. Driven by :func:`iterate` / :func:`aiterate`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Closing(BaseException):
+    """Thrown into a streaming flow when its consumer stops early: unlike ``GeneratorExit``,
+    the flow may still yield steps while it cleans up (close what it opened), then re-raise."""
+
+
+def iterate(flow: Flow[Any]) -> Generator[Any, None, None]:
+    """Drive a streaming flow blocking: yield each :class:`Emit` value, send every other
+    yielded value (already a result) straight back."""
+    value = None
+    try:
+        while True:
+            try:
+                item = flow.send(value)
+            except StopIteration:
+                return
+            if type(item) is Emit:
+                value = None
+                yield item.value
+            else:
+                value = item
+    except GeneratorExit:
+        try:
+            step = flow.throw(Closing())
+            while True:
+                step = flow.send(step)
+        except (Closing, StopIteration):
+            raise GeneratorExit from None
+
+
+async def aiterate(flow: Flow[Any]) -> AsyncGenerator[Any, None]:
+    """Drive a streaming flow on the event loop: yield each :class:`Emit` value, await every
+    other yielded awaitable and send its result back (or throw its error in)."""
+    value: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                item = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration:
+                return
+            value = error = None
+            if type(item) is Emit:
+                yield item.value
+                continue
+            try:
+                value = await item
+            except BaseException as exc:  # cancellation too: the flow's cleanup must run
+                error = exc
+    except GeneratorExit:
+        try:
+            step = flow.throw(Closing())
+            while True:
+                step = flow.send(await step)
+        except (Closing, StopIteration):
+            raise GeneratorExit from None

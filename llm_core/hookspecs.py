@@ -59,8 +59,9 @@ def llm_core_resolve_adapter(
     :param config: the provider to build (primary, or one link of the fallback chain).
     :param settings: the whole Settings (retry, cache, cooldown, fallbacks).
     :param is_async: build an :class:`~llm_core.adapter.AsyncAdapter` when True.
-    :param role: ``"primary"`` for the chain's head, ``"fallback"`` for a later link; wrappers
-        that act on the whole chain (fallback, cache) wrap only the primary.
+    :param role: ``"primary"`` for the chain's head, ``"fallback"`` for a later link,
+        ``"deployment"`` for one deployment behind ``Client("router")``; wrappers that act on
+        the whole chain (router, fallback, cache) wrap only the primary.
     """
 
 

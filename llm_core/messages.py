@@ -38,11 +38,13 @@ class ImagePart:
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
-    """A tool call requested by the model (reserved: tools arrive in a later release)."""
+    """A tool call requested by the model: ``arguments`` always a dict (decoded from the JSON
+    string OpenAI-compatible servers send), ``raw`` the provider's own call object."""
 
     name: str
     arguments: dict[str, Any]
     id: str | None = None
+    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 Part = TextPart | ImagePart
@@ -98,6 +100,24 @@ class Message:
     def assistant(cls, text: str) -> Message:
         """An assistant message (a previous answer, for multi-turn history)."""
         return cls("assistant", text)
+
+    @classmethod
+    def tool_result(cls, call: ToolCall, result: Any) -> Message:
+        """The answer to a tool call: ``role: "tool"`` naming the call's id and tool name.
+
+        A string result is sent as is; anything else as JSON (``str()`` for what JSON cannot
+        hold). An empty result is sent as ``""`` quoted, since servers reject empty content.
+        """
+        if not isinstance(call, ToolCall):
+            raise ValidationError(
+                f"tool_result needs the ToolCall it answers, got {type(call).__name__}",
+                hint="Pass Message.tool_result(response.tool_calls[0], result).",
+            )
+        if not isinstance(result, str):
+            import json
+
+            result = json.dumps(result, default=str, ensure_ascii=False)
+        return cls("tool", result or '""', name=call.name, tool_call_id=call.id)
 
     @property
     def text(self) -> str:

@@ -25,7 +25,9 @@ class Request:
     ``options`` are validated by the provider that runs the request: an unknown option name is
     a :class:`~llm_core.errors.ConfigurationError`, never silently dropped.
     ``response_format`` is a JSON schema (a dict) the answer must follow.
-    ``tools`` is reserved for tool calling (a later release).
+    ``tools`` are tool specs in the OpenAI shape; functions and :class:`~llm_core.tools.Tool`
+    objects are turned into specs (``specs/tools.md``). ``tool_choice`` is ``"auto"``,
+    ``"none"``, ``"required"``, a tool name, or the OpenAI object naming one.
     ``schema`` (a pydantic model, a type pydantic adapts, or a JSON-schema dict) asks for a
     validated object on ``Response.parsed``; it becomes a :class:`~llm_core.Schema` and sets
     ``response_format``. ``repair`` is how many times a failing answer is sent back to the model
@@ -44,9 +46,17 @@ class Request:
     tools: list[dict[str, Any]] | None = None
     schema: Any = None
     repair: int | None = None
+    tool_choice: Any = None
 
     def __post_init__(self) -> None:
         self.messages = coerce_messages(self.messages)
+        if self.tool_choice is not None or (
+            self.tools is not None
+            and (type(self.tools) is not list or not all(type(t) is dict for t in self.tools))
+        ):
+            from llm_core.tools.request import check_tools
+
+            check_tools(self)
         if self.schema is not None or self.repair is not None:
             from llm_core.structured.request import check_structured
 
@@ -132,6 +142,7 @@ class Request:
             self.response_format,
             self.options,
             self.tools,
+            *([self.tool_choice] if self.tool_choice is not None else []),
         ]
         return json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_core.errors import ValidationError
-from llm_core.messages import ToolCall
+from llm_core.messages import Message, ToolCall
 
 __all__ = [
     "Attempt",
@@ -45,6 +45,8 @@ class Attempt:
     ``provider`` is the bare provider name (as the observation hooks get it) and ``model`` the
     model configured for that link (None when the request's model was used); ``label`` is the
     two together as messages show them (``ollama:llama3.2``). ``number`` counts from 1 per link.
+    ``deployment`` names the router deployment that was tried (None outside a router); the
+    label then ends with it: ``ollama:llama3.2@gpu-a:11434``.
     """
 
     provider: str
@@ -53,11 +55,13 @@ class Attempt:
     error_type: str | None = None
     wait: float = 0.0
     model: str | None = None
+    deployment: str | None = None
 
     @property
     def label(self) -> str:
-        """``provider`` or ``provider:model``."""
-        return f"{self.provider}:{self.model}" if self.model else self.provider
+        """``provider``, ``provider:model``, and ``@deployment`` behind a router."""
+        base = f"{self.provider}:{self.model}" if self.model else self.provider
+        return f"{base}@{self.deployment}" if self.deployment else base
 
 
 @dataclass(slots=True)
@@ -70,6 +74,8 @@ class Response:
     ``metrics`` holds provider timings in seconds and rates (``tokens_per_second``, ...);
     ``raw`` is the provider's own metadata, untouched. ``parsed`` is the validated object of a
     ``schema=`` request (a model instance, a list, a dict for a raw JSON schema).
+    After a tool loop (``client.run``), ``rounds`` holds every round's response and
+    ``messages`` the whole conversation with the calls and their results.
     """
 
     content: str
@@ -87,6 +93,8 @@ class Response:
     metrics: dict[str, float] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     parsed: Any = None
+    rounds: list[Response] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -107,6 +115,10 @@ class StreamEvent:
 
     With ``schema=``, ``partial`` is the JSON received so far as plain dicts and lists (not yet
     validated); the final event's ``response.parsed`` is the validated object.
+    ``tool_calls`` holds the streamed tool calls this event completed, in index order (one
+    chunk may complete several; the final ``response.tool_calls`` lists them all);
+    ``tool_call`` is the last of them, for code that expects one call per event. In a
+    streamed tool loop (``client.run_stream``) ``tool_result`` is the result message of a call.
     """
 
     text: str = ""
@@ -114,6 +126,17 @@ class StreamEvent:
     done: bool = False
     response: Response | None = None
     partial: Any = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_result: Message | None = None
+
+    @property
+    def tool_call(self) -> ToolCall | None:
+        """The last call this event completed (None if none); see ``tool_calls``."""
+        return self.tool_calls[-1] if self.tool_calls else None
+
+    @tool_call.setter
+    def tool_call(self, call: ToolCall | None) -> None:
+        self.tool_calls = () if call is None else (call,)
 
     @property
     def finish_reason(self) -> str | None:

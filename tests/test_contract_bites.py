@@ -1,8 +1,9 @@
-"""The contract suite catches broken adapters: each fault below fails the check meant for it.
+"""The contract suite catches broken adapters: each fault fails the check meant for it.
 
 A throwaway project (in a subprocess) runs the kit against subclasses of the built-in OpenAI
-adapter, registered by hand and served by the real llama.cpp server. A faithful subclass fails
-only the entry-point check (it was registered by hand); each faulty one fails its own check.
+adapter (support/faulty_adapters.py), registered by hand and served by the real llama.cpp
+server (its tools model for the tool checks). A faithful subclass fails only the entry-point
+check (it was registered by hand); each faulty one fails its own check.
 """
 
 from __future__ import annotations
@@ -15,101 +16,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from support.faulty_adapters import ADAPTERS
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
-
-ADAPTERS = """
-import httpx2
-
-import llm_core
-from llm_core.openai import AsyncOpenAIAdapter, OpenAIAdapter
-
-
-class Faithful(OpenAIAdapter):
-    provider = "faithful"
-
-
-class Leaky(OpenAIAdapter):  # shows the API key in its repr
-    provider = "leaky"
-
-    def __repr__(self):
-        return f"Leaky(api_key={self.config.api_key.get_secret_value()!r})"
-
-
-class Retrying(OpenAIAdapter):  # retries on its own: the core's retry layer is the only one
-    provider = "retrying"
-
-    def generate(self, request, *, deadline=None):
-        try:
-            return super().generate(request, deadline=deadline)
-        except llm_core.ConnectionError:
-            return super().generate(request, deadline=deadline)
-
-
-class Unclosed(OpenAIAdapter):  # keeps its streams' line readers and never closes them
-    provider = "unclosed"
-    readers = []
-
-    def stream(self, request, *, deadline=None):
-        model = self.model_for(request)
-        body = self.build_body(request, self.options_for(request), stream=True)
-        return self._unclosed(body, model)
-
-    def _unclosed(self, body, model):
-        state = self.new_stream(model, 0.0)
-        response = self.http.send(self.http.build_request("POST", self.chat_path, json=body),
-                                  stream=True)
-        self.readers.append(lines := response.iter_lines())
-        for line in lines:
-            event = state.feed(line)
-            if event is not None:
-                yield event
-        yield state.finish()
-
-
-class Stubborn(OpenAIAdapter):  # ignores the call's deadline (timeouts.total)
-    provider = "stubborn"
-
-    def _send(self, method, path, body, model, deadline):
-        return super()._send(method, path, body, model, None)
-
-
-class Hoarder(OpenAIAdapter):  # buffers any answer whole, however large
-    provider = "hoarder"
-    max_response_bytes = 1 << 40
-    max_line_bytes = 1 << 40
-
-
-class Vague(OpenAIAdapter):  # loses the error type
-    provider = "vague"
-
-    def generate(self, request, *, deadline=None):
-        try:
-            return super().generate(request, deadline=deadline)
-        except llm_core.LLMError as exc:
-            raise llm_core.ProviderError(exc.message, provider=self.provider) from None
-
-
-class Swallowing(OpenAIAdapter):  # hides a stream that broke off: ends it as if complete
-    provider = "swallowing"
-
-    def stream(self, request, *, deadline=None):
-        text = []
-        try:
-            for event in super().stream(request, deadline=deadline):
-                text.append(event.text)
-                yield event
-        except llm_core.GenerationError:
-            answer = llm_core.Response("".join(text), "m", self.provider)
-            yield llm_core.StreamEvent(done=True, response=answer)
-
-
-@llm_core.hookimpl
-def llm_core_register_providers(register):
-    for cls in (Faithful, Leaky, Retrying, Unclosed, Stubborn, Hoarder, Vague, Swallowing):
-        twin = type("Async" + cls.__name__, (AsyncOpenAIAdapter,), {"provider": cls.provider})
-        register(cls.provider, adapter=cls, async_adapter=twin)
-"""
 
 CONFTEST = """
 import broken
@@ -128,6 +37,11 @@ class Base(AdapterContract):
     entry_point = True
     release_timeout = 0.5
     hang_limit = 2.0
+    parallel_tool_calls = False
+
+    @pytest.fixture
+    def tool_backend(self):
+        return os.environ["KIT_TOOL_BACKEND"]
 
     @pytest.fixture
     def backend(self):
@@ -156,6 +70,9 @@ EXPECTED = {
     "Hoarder": {"test_oversized_answer_is_refused", "test_gzip_bomb_is_refused"},
     "Vague": {"test_refused_connection_is_connection_error", "test_timeout_is_timeout_error"},
     "Swallowing": {"test_a_stream_cut_mid_answer_is_a_generation_error_with_partial_text"},
+    "Stringly": {"test_tool_call_is_parsed", "test_tool_result_is_sent_back_with_the_tool_role"},
+    "Roleless": {"test_tool_result_is_sent_back_with_the_tool_role"},
+    "Unmarked": {"test_streamed_tool_call_is_assembled"},
 }
 
 
@@ -175,7 +92,7 @@ def _project(root: Path) -> None:
     (root / "test_broken.py").write_text(TESTS + classes)
 
 
-def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server) -> None:
+def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server, llamacpp_tools_server) -> None:
     _project(tmp_path)
     selected = " or ".join(
         ["TestFaithful"]
@@ -185,6 +102,7 @@ def test_each_fault_fails_its_check(tmp_path: Path, llamacpp_server) -> None:
         **os.environ,
         "KIT_BACKEND": llamacpp_server.openai_url,
         "KIT_MODEL": llamacpp_server.model,
+        "KIT_TOOL_BACKEND": llamacpp_tools_server.openai_url,
         "PYTHONPATH": str(tmp_path),
     }
     env.pop("PYTEST_ADDOPTS", None)

@@ -11,9 +11,12 @@ pytestmark = pytest.mark.engine
 
 
 class TestOpenAIContract(AdapterContract):
-    """``openai`` is built into the core (no entry point) and talks HTTP."""
+    """``openai`` is built into the core (no entry point) and talks HTTP. The tool checks run
+    against the tools variant of the tiny GGUF: llama.cpp's own call grammar, one call at a
+    time (a bigram model cannot count to two calls)."""
 
     entry_point = False
+    parallel_tool_calls = False
 
     @pytest.fixture
     def provider_name(self) -> str:
@@ -30,6 +33,14 @@ class TestOpenAIContract(AdapterContract):
     @pytest.fixture
     def unknown_model(self) -> None:
         return None  # llama.cpp's server answers with its loaded model whatever the name
+
+    @pytest.fixture
+    def tool_backend(self, llamacpp_tools_server) -> str:
+        return llamacpp_tools_server.openai_url
+
+    @pytest.fixture
+    def tool_model(self, llamacpp_tools_server) -> str:
+        return llamacpp_tools_server.model
 
 
 class TestOpenAIContractOnAiohttp(TestOpenAIContract):

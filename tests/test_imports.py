@@ -27,6 +27,7 @@ AUTHOR_MODULES = {
     "llm_core.progress",
     "llm_core.testing",
     "llm_core.embeddings",
+    "llm_core.tools",
 }
 FIRST_PARTY = [
     *sorted((ROOT / "plugins").glob("llm_*/src/llm_core_*")),

@@ -73,7 +73,7 @@ def test_allowlist_limits_what_loads(site: Path, monkeypatch: pytest.MonkeyPatch
         site, "llm-echo", {"echo": "llm_echo_plugin"}, {"llm_echo_plugin": ECHO_PLUGIN}
     )
     monkeypatch.setenv("LLM_CORE_PLUGINS", "")
-    assert set(get_provider_specs()) == {"openai"}
+    assert set(get_provider_specs()) == {"openai", "router"}  # the core's own
     with pytest.raises(ConfigurationError, match="unknown provider 'echo'"):
         Client("echo")
     reset_plugin_manager()

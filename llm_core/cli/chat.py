@@ -34,6 +34,14 @@ def configure_chat(parser: argparse.ArgumentParser) -> None:
         help="answer as JSON of this shape: 'name str, age int' or a JSON-schema file; "
         "prints the validated JSON",
     )
+    parser.add_argument(
+        "--tool",
+        action="append",
+        default=[],
+        metavar="MODULE:FUNCTION",
+        help="let the model call this Python function (repeatable); prints each call and result",
+    )
+    parser.add_argument("--max-rounds", type=int, default=8, help="tool-loop rounds (8)")
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -53,6 +61,10 @@ def chat(args: argparse.Namespace) -> int:
     fields = {"temperature": args.temperature, "max_tokens": args.max_tokens, "seed": args.seed}
     if args.schema:
         return _structured(args, messages, fields)
+    if args.tool:
+        from llm_core.cli.tools import run_tools
+
+        return run_tools(args, messages, fields)
     with client_of(args) as client:
         if args.no_stream or args.json:
             response = client.generate(messages, **fields)

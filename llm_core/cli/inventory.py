@@ -117,6 +117,28 @@ def health(args: argparse.Namespace) -> int:
             f"{result.provider}: {state} in {result.latency * 1000:.0f} ms{version}"
             f" ({result.url or 'in-process'}) {result.detail}".rstrip()
         )
-        for key, value in result.extra.items():
+        extra = dict(result.extra)
+        if isinstance(extra.get("deployments"), list):  # a router: one row per deployment
+            print_table(_DEPLOYMENT_COLUMNS, [_deployment_row(d) for d in extra.pop("deployments")])
+        for key, value in extra.items():
             print(f"  {key}: {value}")
     return 0 if result.ok else 1
+
+
+_DEPLOYMENT_COLUMNS = ["  DEPLOYMENT", "PROVIDER", "STATE", "IN FLIGHT", "LATENCY", "URL"]
+
+
+def _deployment_row(d: dict[str, Any]) -> list[Any]:
+    state = d.get("state", "?")
+    if state == "cooldown":
+        state += f" ({d.get('cooldown', {}).get('retry_in', 0):.0f} s)"
+    latency = d.get("latency_ms")
+    shown = "" if latency is None else f"{latency:g} ms (EWMA)"
+    return [
+        "  " + str(d.get("name")),
+        d.get("provider"),
+        state,
+        d.get("in_flight"),
+        shown,
+        d.get("url"),
+    ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from llm_core.client.base import DOC_ARGS, EMBED_DOC, ClientBase, Prompt
 from llm_core.embeddings.types import Embeddings
-from llm_core.flow import arun
+from llm_core.flow import aiterate, arun
 from llm_core.request import Request
 from llm_core.streams import AsyncStream
 from llm_core.types import Health, ModelInfo, Response
@@ -43,6 +43,40 @@ class AsyncClient(ClientBase):
     async def health_check(self) -> Health:
         """Whether the provider answers (never raises for a server that is down)."""
         return await arun(self._health_check())
+
+    async def run(
+        self,
+        prompt: Prompt | Request,
+        *,
+        tools: list[Any],
+        max_rounds: int = 8,
+        approve: Callable[[Any], bool] | None = None,
+        raise_tool_errors: bool = False,
+        **fields: Any,
+    ) -> Response:
+        """Ask with ``tools``, run the calls the model makes and ask again, until it answers
+        without calls or ``max_rounds`` is reached (``specs/tools.md``)."""
+        from llm_core.tools.loop import Loop, run_flow
+
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
+        return await arun(run_flow(loop))
+
+    def run_stream(
+        self,
+        prompt: Prompt | Request,
+        *,
+        tools: list[Any],
+        max_rounds: int = 8,
+        approve: Callable[[Any], bool] | None = None,
+        raise_tool_errors: bool = False,
+        **fields: Any,
+    ) -> AsyncStream:
+        """:meth:`run`, streamed: each round's text and tool-call events, one event per tool
+        result (``event.tool_result``), then a done event with the final Response."""
+        from llm_core.tools.loop import Loop, stream_flow
+
+        loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
+        return AsyncStream(aiterate(stream_flow(loop)))
 
     async def aclose(self) -> None:
         """Release connections and loaded models."""

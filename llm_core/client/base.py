@@ -20,6 +20,7 @@ from llm_core.errors import ValidationError
 from llm_core.flow import Flow, run
 from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
+from llm_core.tools.support import refuse_tools_direct
 from llm_core.types import Health, ModelInfo, Response
 
 __all__ = ["DOC_ARGS", "EMBED_DOC", "ClientBase", "Prompt"]
@@ -152,6 +153,8 @@ class ClientBase:
 
     def _generate(self, prompt: Any, images: Any, fields: dict[str, Any]) -> Flow[Response]:
         request = self._request(prompt, images, fields)
+        if request.tools:
+            refuse_tools_direct(self, request)
         call = self._call("chat", request)
         remote = _remote_images(request)
         if remote:  # fetched here, within the deadline (awaited on AsyncClient)
@@ -165,6 +168,8 @@ class ClientBase:
 
     def _stream(self, prompt: Any, images: Any, fields: dict[str, Any]) -> tuple[Any, Call, Any]:
         request = self._request(prompt, images, fields)
+        if request.tools:
+            refuse_tools_direct(self, request)
         call = self._call("chat", request, stream=True)
         remote = _remote_images(request)
         if remote and not self._is_async:

@@ -45,6 +45,12 @@ class CacheSettings(BaseModel):
     max_entries: int = Field(1024, ge=1)
     force: bool = False
     embeddings: bool = False
+    #: Keep cached responses and embeddings in the shared state store (``state.url``), so
+    #: every process that reaches it shares the hits.
+    shared: bool = False
+    #: Cache responses of requests that carry tools too (off: a tool loop's answers follow tool
+    #: runs that may have had side effects, so a replay could skip what must happen again).
+    tools: bool = False
 
 
 class CooldownSettings(BaseModel):

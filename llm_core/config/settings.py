@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.config.scaling import RouterSettings, StateSettings
 from llm_core.config.sections import (
     _STRICT,
     CacheSettings,
@@ -124,6 +125,8 @@ class Settings(ProviderConfig, BaseSettings):
     # tokenize module's regexes (2 ms at import). Pydantic copies a mutable default per instance.
     fallbacks: list[ProviderConfig] = Field(default=[])
     fallback_on_auth_errors: bool = False
+    router: RouterSettings = Field(default_factory=RouterSettings)
+    state: StateSettings = Field(default_factory=StateSettings)
 
     @field_validator("fallbacks", mode="before")
     @classmethod

@@ -61,6 +61,7 @@ class OpenAIProtocol(HTTPProtocol):
     provider: ClassVar[str] = "openai"
     default_base_url: ClassVar[str] = "http://127.0.0.1:8080/v1"
     options_model = OpenAIOptions
+    supports_tools = True
     chat_path: ClassVar[str] = "/chat/completions"
     models_path: ClassVar[str] = "/models"
     embeddings_path: ClassVar[str] = "/embeddings"

@@ -8,12 +8,14 @@ ends without ``[DONE]`` (a failure, not a short answer).
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from llm_core.http.errors import message_from_json
 from llm_core.http.shapes import WrongShape, kind, text_of
 from llm_core.http.streaming import StreamText
 from llm_core.openai.wire import timings_metrics, usage_of
+from llm_core.tools.deltas import ToolCallDeltas
 from llm_core.types import StreamEvent, Usage
 
 __all__ = ["ChatStream"]
@@ -22,7 +24,7 @@ __all__ = ["ChatStream"]
 class ChatStream(StreamText):
     """Parses SSE lines of a streamed chat completion into StreamEvents."""
 
-    __slots__ = ("done_seen", "finish_reason", "raw", "usage")
+    __slots__ = ("done_seen", "finish_reason", "raw", "tool_deltas", "usage")
 
     def __init__(self, provider: str, model: str | None, started: float) -> None:
         super().__init__(provider, model, started)
@@ -30,6 +32,7 @@ class ChatStream(StreamText):
         self.usage = Usage()
         self.done_seen = False
         self.raw: dict[str, Any] = {}
+        self.tool_deltas: ToolCallDeltas | None = None
 
     def feed(self, line: str) -> StreamEvent | None:
         """One SSE line; returns an event for text, None for anything else."""
@@ -84,7 +87,25 @@ class ChatStream(StreamText):
             thinking = ""
         if self.first_at is None:
             self.model = text_of(data.get("model"), "model") or self.model
+        if "tool_calls" in delta or (self.tool_deltas and choice.get("finish_reason")):
+            return self._tool_event(delta, text, thinking)
         return self.emit(text, thinking)
+
+    def _tool_event(self, delta: dict[str, Any], text: str, thinking: str) -> StreamEvent | None:
+        """Fragments of tool calls; the event carries every call this chunk completed."""
+        deltas = self.tool_deltas
+        if deltas is None:
+            deltas = self.tool_deltas = ToolCallDeltas()
+            if self.first_at is None:  # a call's first fragment is the answer's first token
+                self.first_at = time.perf_counter()
+        done = deltas.feed(delta["tool_calls"]) if delta.get("tool_calls") else []
+        if self.finish_reason:
+            done += deltas.finish()
+        event = self.emit(text, thinking)
+        if done:
+            event = event or StreamEvent()
+            event.tool_calls = tuple(done)
+        return event
 
     def finish(self) -> StreamEvent:
         """The final event; raises GenerationError if the stream ended without ``[DONE]``."""
@@ -95,4 +116,14 @@ class ChatStream(StreamText):
             usage=self.usage,
             metrics=timings_metrics(self.raw.get("timings")),
             raw=self.raw,
+            tool_calls=self._all_calls(),
         )
+
+    def _all_calls(self) -> list[Any]:
+        if self.tool_deltas is None:
+            return []
+        try:
+            self.tool_deltas.finish()
+        except WrongShape as exc:
+            raise self.broken(f"wrong shape: {exc}") from None
+        return self.tool_deltas.calls

@@ -13,6 +13,7 @@ from llm_core.http.errors import shape_error
 from llm_core.http.shapes import WrongShape, count_of, kind, object_of, text_of
 from llm_core.messages import ImagePart, Message
 from llm_core.request import Request
+from llm_core.tools.wire import calls_of, tools_json
 from llm_core.types import ModelInfo, Response, Usage
 
 __all__ = [
@@ -45,7 +46,7 @@ def message_json(message: Message) -> dict[str, Any]:
         out["name"] = message.name
     if message.tool_call_id:
         out["tool_call_id"] = message.tool_call_id
-    return out
+    return tools_json(message, out)
 
 
 def chat_body(
@@ -72,6 +73,8 @@ def chat_body(
         }
     if request.tools:
         body["tools"] = request.tools
+    if request.tool_choice is not None:
+        body["tool_choice"] = request.tool_choice
     if stream:
         body["stream_options"] = {"include_usage": True}
     extra = dict(options)
@@ -134,6 +137,7 @@ def _completion(data: Any, provider: str, model: str | None, latency: float) -> 
         thinking=thinking or text_of(message.get("reasoning"), "message.reasoning"),
         metrics=timings_metrics(data.get("timings")),
         raw=raw,
+        tool_calls=calls_of(message),
     )
 
 

@@ -12,6 +12,8 @@ retries are exhausted. Without fallbacks it adds nothing.
 - A link with its own ``model`` runs the request on that model; a link without one keeps the
   request's model, and serves the primary's configured model when the request names none.
 - Streams fall back only before their first event has reached the caller.
+- A request with tools skips a link whose adapter says ``supports_tools = False``, recorded as
+  that link's NotSupportedError; a chain where every link failed so raises NotSupportedError.
 - Embeddings fall back only to a link on the same model as the primary; another is skipped as
   failed with :class:`~llm_core.errors.EmbeddingMismatchError` (vectors are never mixed).
 - ``Response.fallbacks`` lists the links that failed before one answered; ``Response.attempts``
@@ -32,6 +34,7 @@ from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.retry.policy import error_text
+from llm_core.tools.support import refuse_tools
 from llm_core.types import Attempt, Health, Response
 
 __all__ = [
@@ -83,7 +86,10 @@ class FallbackRun:
             )
             self.call.link, self.call.attempt = index + 1, 1
             return
-        exhausted = e.FallbackExhaustedError(self.failures)
+        exhausted: e.LLMError = e.FallbackExhaustedError(self.failures)
+        if all(isinstance(err, e.NotSupportedError) for _, err in self.failures):
+            why = "; ".join(f"{n}: {getattr(x, 'message', x)}" for n, x in self.failures)
+            exhausted = e.NotSupportedError(f"no provider can serve this: {why}", hint=error.hint)
         exhausted.attempts = self._prior_attempts()  # type: ignore[attr-defined]
         raise exhausted from error
 
@@ -159,6 +165,7 @@ class Fallback(Layer):
         for i in range(len(self.labels)):
             try:
                 link, link_request = self.link(i), self._request(request, i)
+                refuse_tools(link, link_request, self.labels[i])
                 response = yield from self.generate_of(link, link_request, call)
             except e.LLMError as exc:
                 run.failed(i, exc)
@@ -170,7 +177,9 @@ class Fallback(Layer):
         run = FallbackRun(self, call)
         for i in range(len(self.labels)):
             try:
-                opened = yield from self.open_of(self.link(i), self._request(request, i), call)
+                link, link_request = self.link(i), self._request(request, i)
+                refuse_tools(link, link_request, self.labels[i])
+                opened = yield from self.open_of(link, link_request, call)
             except e.LLMError as exc:
                 run.failed(i, exc)
                 continue

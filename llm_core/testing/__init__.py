@@ -3,10 +3,11 @@
 Subclass :class:`AdapterContract` in your plugin's tests and give it your backend and a model
 name; the kit checks registration, config validation, generate, stream (with early close),
 list_models, health_check, async parity, error mapping, the core's retry / fallback / cache
-wrappers, that no API key leaks, and that hostile answers (dripping, endless, oversized, a gzip
-bomb) end at the total deadline or the byte limits. Misbehaving loopback endpoints
-(:class:`RefusedPort`, :class:`SilentServer`, :class:`CountingProxy`, :class:`HostileServer`)
-are here for your own tests too.
+wrappers, that no API key leaks, that hostile answers (dripping, endless, oversized, a gzip
+bomb) end at the total deadline or the byte limits, and, for an adapter with
+``supports_tools = True``, tool calls (parsed, sent back with the tool role, streamed,
+parallel). Misbehaving loopback endpoints (:class:`RefusedPort`, :class:`SilentServer`,
+:class:`CountingProxy`, :class:`HostileServer`) are here for your own tests too.
 
 This package imports pytest; ``import llm_core`` never imports it. Names are loaded on first
 access, so the pytest plugin (``llm_core.testing.plugin``) stays cheap to load.

@@ -90,7 +90,8 @@ class CountingProxy(_Endpoint):
     were ever made; ``reset_next(n)`` resets the next ``n`` connections before forwarding them.
     ``exchanges`` holds, per accepted connection, the byte size of each answer on it (one per
     request); ``cut_next_at(n)`` forwards only the first ``n`` answer bytes of the next
-    connection, then closes it (a server that dies mid-answer).
+    connection, then closes it (a server that dies mid-answer). ``sent`` holds, per connection,
+    the bytes the client sent (its requests).
     """
 
     def __init__(self, target: str) -> None:
@@ -104,6 +105,7 @@ class CountingProxy(_Endpoint):
         self._resets = 0
         self._cut_at: int | None = None
         self.exchanges: list[list[int]] = []
+        self.sent: list[bytearray] = []
         self._cond = threading.Condition()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._threads: list[threading.Thread] = []
@@ -175,6 +177,7 @@ class CountingProxy(_Endpoint):
                 cut, self._cut_at = self._cut_at, None
                 sizes: list[int] = []
                 self.exchanges.append(sizes)
+                self.sent.append(sent := bytearray())
             if reset:
                 _reset(client)
                 continue
@@ -188,15 +191,23 @@ class CountingProxy(_Endpoint):
                 self._open += 1
                 self._pairs.append((client, upstream))
             self._start(self._pump, upstream, client, False, sizes, cut)
-            self._start(self._pump, client, upstream, True, sizes, None)
+            self._start(self._pump, client, upstream, True, sizes, None, sent)
 
     def _pump(
-        self, src: socket.socket, dst: socket.socket, from_client: bool, sizes: list, cut: Any
+        self,
+        src: socket.socket,
+        dst: socket.socket,
+        from_client: bool,
+        sizes: list,
+        cut: Any,
+        record: bytearray | None = None,
     ) -> None:
         sent = 0
         try:
             while chunk := src.recv(65536):
                 if from_client:  # a request after an answer began: the next answer's count
+                    if record is not None:
+                        record.extend(chunk)
                     if not sizes or sizes[-1]:
                         sizes.append(0)
                 else:

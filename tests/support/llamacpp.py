@@ -55,6 +55,19 @@ Observed (xllamacpp 2026.10.11549, gguf 0.19, 2-core Linux, n_parallel 4; "..." 
   size". SURPRISE: a text's vector depends on which inputs share the server's decode batch (the
   same request, or requests in flight at once): alone = with "hello world" != with a one-token
   input, and a text twice in one request may differ; the same request alone repeats exactly.
+- Tools (use_jinja is on by default; the ChatML template has no tools, so they are ignored):
+  with tools=True (build_tiny_gguf(tools=True): a Hermes-style template, context 2048, 2 slots)
+  llama.cpp's "differential autoparser" finds the <tool_call> markers in the template and builds
+  a PEG parser + grammar: optional content until "<tool_call>\n", then 1+ calls {"name": <enum
+  of tool names>, "arguments": <the schema>}, "</tool_call>". The grammar is applied with
+  "auto" and "required" alike, and content before the first call is allowed even with
+  "required", so random weights never reach a call: the model's bigram flags make it emit one.
+  A named tool_choice ({"type":"function","function":{"name":...}}) is not honoured (the first
+  fitting tool is called). Answer: "content":"" (not null), "tool_calls":[{"type":"function",
+  "function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"},"id":<32 random
+  letters>}], finish_reason "tool_calls"; streamed: the first delta has index, id, type, name and
+  arguments "{", then one delta per token of arguments. Integers are unbounded in the grammar:
+  use enum (or bounded) parameters for a call that always completes.
 - stop_on_eos=True: one word, then EOS: content " will", finish_reason "stop", completion_tokens 2.
 """
 
@@ -72,9 +85,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from support.tiny_gguf import MODEL_ALIAS, N_CTX, build_tiny_gguf
+    from support.tiny_gguf import MODEL_ALIAS, N_CTX, TOOLS_CTX, build_tiny_gguf
 except ModuleNotFoundError:  # run as a script: python tests/support/llamacpp.py --serve
-    from tiny_gguf import MODEL_ALIAS, N_CTX, build_tiny_gguf  # type: ignore[no-redef]
+    from tiny_gguf import MODEL_ALIAS, N_CTX, TOOLS_CTX, build_tiny_gguf  # type: ignore[no-redef]
 
 __all__ = ["MODEL_ALIAS", "LlamaCppServer", "build_tiny_gguf"]
 
@@ -89,9 +102,11 @@ class LlamaCppServer:
         stop_on_eos: bool = False,
         verbosity: int = 0,
         embeddings: bool = False,
+        tools: bool = False,
     ) -> None:
         self.stop_on_eos, self.verbosity, self.model = stop_on_eos, verbosity, MODEL_ALIAS
         self.embeddings = embeddings  # llama.cpp's --embeddings: /v1/embeddings answers
+        self.tools = tools  # the tools model (build_tiny_gguf(tools=True)), Jinja on: real calls
         self.host, self.port, self.base_url, self.openai_url = "127.0.0.1", 0, "", ""
         self._given = self.model_path = Path(model_path) if model_path else None
         self._tmp: str | None = None
@@ -113,14 +128,14 @@ class LlamaCppServer:
         if self._given is None:  # build a fresh model (a different seed: pass a model_path)
             self._tmp = tempfile.mkdtemp(prefix="tiny-gguf-")
             path = Path(self._tmp) / "tiny-llama.gguf"
-            self.model_path = build_tiny_gguf(path, stop_on_eos=self.stop_on_eos)
+            self.model_path = build_tiny_gguf(path, stop_on_eos=self.stop_on_eos, tools=self.tools)
         params = xllamacpp.CommonParams()
         params.model.path = str(self.model_path)
         params.hostnames = [self.host]
         params.port = 0
         params.model_alias = {MODEL_ALIAS}  # a set of names: a plain str becomes its letters
-        params.n_ctx = N_CTX
-        params.n_parallel = 4
+        params.n_ctx, params.n_parallel = (TOOLS_CTX, 2) if self.tools else (N_CTX, 4)
+        params.use_jinja = True  # llama.cpp's --jinja (the default here): tools reach the template
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = 1
         params.warmup = False
         params.verbosity = self.verbosity

@@ -12,7 +12,8 @@ missing or wrong); ``No models loaded`` (string, or object with ``error_style="o
 JIT off; ``Invalid model identifier`` object with ``code: model_not_found``; json_object
 rejected; non PNG/JPEG data URL; images to a non-vlm model; ``crash_next`` (model unloaded);
 prompt over the loaded context (status ``overflow_status``: 400, or 200 as in 0.4.21);
-``stream_error_after=N``: an error payload after N deltas, no ``[DONE]``. JIT: an unloaded
+``stream_error_after=N``: an error payload after N deltas, no ``[DONE]``. Tools: ``answers``
+(a script, ``lmstudio_tools``). JIT: an unloaded
 model loads on request (after ``load_seconds``; ``loads`` records it), auto-evicting earlier
 JIT loads. Inferred, not reported: the wrong-token wording, the 404 of an unknown
 ``/api/v0/models/{id}``, "Invalid model identifier" for an unloaded model with JIT off.
@@ -27,6 +28,7 @@ from typing import Any
 from .httpserver import HTTPServer, Reply, Request, sse_reply
 from .lmstudio_embed import embeddings
 from .lmstudio_models import Model, default_models, native_stats
+from .lmstudio_tools import refused_choice, tool_reply
 from .ollama_models import format_answer
 
 UNEXPECTED = "Unexpected endpoint or method. ({} {})"
@@ -67,6 +69,7 @@ class LMStudioEmulator(HTTPServer):
         self.load_seconds, self.loads, self.ttls = load_seconds, [], {}
         self.crash_next, self.overflow_status = False, 400
         self.stream_error_after: int | None = None
+        self.answers: list = []  # a script of tool calls and texts: see lmstudio_tools
         self.ids = itertools.count(1)
         self.route("GET", "/v1/models")(self.v1_models)
         self.route("POST", "/v1/chat/completions")(lambda req: self.chat(req, v0=False))
@@ -157,6 +160,8 @@ class LMStudioEmulator(HTTPServer):
         if any(not u.startswith(("data:image/png;base64,", "data:image/jpeg;base64,"))
                for u in images):  # fmt: skip
             return self.plain(BAD_IMAGE)
+        if (refused := refused_choice(body, model)) is not None:
+            return refused
         if self.crash_next:
             self.crash_next, model.state = False, "not-loaded"
             return self.plain(CRASHED)
@@ -165,7 +170,14 @@ class LMStudioEmulator(HTTPServer):
             return self.plain(OVERFLOW.format(prompt, model.loaded_context_length),
                               self.overflow_status)  # fmt: skip
         users = [m for m in messages if m.get("role") == "user"]
+        answer = self.answers.pop(0) if self.answers else None
+        base = {"id": f"chatcmpl-{next(self.ids)}", "created": int(time.time()),
+                "model": model.id, "system_fingerprint": model.id}  # fmt: skip
+        if isinstance(answer, list):
+            stats = native_stats(model, body, 1, "toolCalls", 0.0) if v0 else {}
+            return tool_reply(base | stats, answer, body)
         words = ("echo: " + (text_of(users[-1].get("content")) if users else "")).split()
+        words = answer.split() if answer is not None else words
         words += [f"[{len(images)} images]"] if images else []
         schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema")
         if schema is not None:  # LM Studio constrains the answer to the schema
@@ -176,8 +188,6 @@ class LMStudioEmulator(HTTPServer):
         finish, stop = ("length", "maxPredictedTokensReached") if cut else ("stop", "eosFound")
         n = len(words)
         usage = {"prompt_tokens": prompt, "completion_tokens": n, "total_tokens": prompt + n}
-        base = {"id": f"chatcmpl-{next(self.ids)}", "created": int(time.time()),
-                "model": model.id, "system_fingerprint": model.id}  # fmt: skip
         if body.get("stream"):
             include = (body.get("stream_options") or {}).get("include_usage")
             return sse_reply(self.chunks(base, words, finish, usage if include else None),

@@ -8,16 +8,15 @@ zero metrics omitted (a repeated prompt is "cached": no ``prompt_eval_*``; a loa
 Ollama's texts and statuses; plain-text ``404 page not found`` / ``405 method not allowed``;
 403 with an empty body for a foreign ``Host``; ``llama3.2`` finds ``llama3.2:latest`` and
 answers echo the name as sent. ``stream_error_after = N`` ends chat streams with an error line
-after N pieces (500 when not streamed); ``words = N`` answers ``w0 w1 ...``. Faults
-(``server.faults``, tests/support/faults.py) apply to every route before routing.
-``/api/embed`` lives in ``ollama_embed``.
+after N pieces (500 when not streamed); ``words = N`` answers ``w0 w1 ...``; ``answers``: a script
+of tool calls and texts (``ollama_tools``). Faults (``server.faults``, tests/support/faults.py)
+apply to every route before routing. ``/api/embed`` lives in ``ollama_embed``.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from .httpserver import HTTPServer, Reply, Request, dumps
@@ -28,12 +27,15 @@ from .ollama_models import (
     format_answer,
     full_name,
     host_allowed,
+    iso,
     keep_alive_seconds,
+    now,
     prompt_tokens,
     pull_steps,
     registry_models,
     text_of,
 )
+from .ollama_tools import tool_answer
 
 VERSION = "0.33.0"
 STREAM_ERROR = "an error was encountered while running the model"
@@ -46,21 +48,12 @@ def error(status: int, message: str) -> Reply:
     return Reply(status, body={"error": message}, content_type=JSON)
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def iso(epoch: float) -> str:  # a model kept "forever" expires in a far-away year
-    when = datetime.fromtimestamp(min(epoch, 1.1e10), UTC)
-    return when.isoformat().replace("+00:00", "Z")
-
-
 class OllamaEmulator(HTTPServer):
     def __init__(self, *, words: int | None = None, tags_capabilities: bool = True) -> None:
         super().__init__(fallback=self.no_route)
         self.models, self.registry = default_models(), registry_models()
         self.words, self.tags_capabilities, self.schemas = words, tags_capabilities, True
-        self.stream_error_after: int | None = None
+        self.stream_error_after, self.answers = None, []  # answers: see ollama_tools
         self.loaded: dict[str, float] = {}  # full name -> expiry (epoch seconds)
         self.last_prompt: dict[str, str] = {}
         for method, path, handler in (
@@ -147,7 +140,7 @@ class OllamaEmulator(HTTPServer):
                 "role": "assistant", "content": ""}, "done": True, "done_reason": reason},
                 content_type=JSON)  # fmt: skip
         if data.get("tools") and "tools" not in caps:  # name prefix UNCERTAIN (PROTOCOLS §1.9)
-            return error(400, f"registry.ollama.ai/library/{name} does not support tools")
+            return error(400, f"registry.ollama.ai/library/{model.name} does not support tools")
         think = data.get("think")
         if think is not None and not isinstance(think, bool) and think not in THINK_LEVELS:
             return error(400, f'invalid think value: "{think}"')  # exact wording inferred
@@ -207,6 +200,8 @@ class OllamaEmulator(HTTPServer):
         self.keep(model.name, expiry)
         final = {"model": name, "created_at": now(), "done": True, "done_reason": reason,
                  **{k: v for k, v in metrics.items() if v}}  # zero metrics are omitted  # fmt: skip
+        if (answer := tool_answer(self, data, final | {"done_reason": "stop"})) is not None:
+            return answer
         pieces = [("thinking", (" " if i else "") + w) for i, w in enumerate(thoughts)]
         pieces += [("content", (" " if i else "") + w) for i, w in enumerate(words)]
         if data.get("stream", True) is False:

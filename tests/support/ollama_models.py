@@ -16,6 +16,7 @@ import re
 import socket
 import string
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 B64_ALPHABET = frozenset(string.ascii_letters + string.digits + "+/=")
@@ -131,6 +132,16 @@ def registry_models() -> dict[str, FakeModel]:
         layers=(270_000_000, 1_024, 558),
     )
     return {m.name: m}
+
+
+def now() -> str:
+    """The current time as Ollama writes ``created_at``."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def iso(epoch: float) -> str:  # a model kept "forever" expires in a far-away year
+    when = datetime.fromtimestamp(min(epoch, 1.1e10), UTC)
+    return when.isoformat().replace("+00:00", "Z")
 
 
 def full_name(name: str) -> str:

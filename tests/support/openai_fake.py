@@ -23,13 +23,20 @@ Structured output: a ``json_schema`` response format is answered with a JSON val
 ``json_schema`` with a 400 as servers without schema support do (``refused_formats``: the
 response-format types answered so, e.g. also ``json_object`` for a server without JSON mode).
 ``server.answers`` is a script: while it has items, each chat call answers the next one (its
-whitespace words), whatever else.
+whitespace words), whatever else; an item that is a list of (name, arguments) answers with
+those tool calls (``finish_reason: "tool_calls"``, arguments as JSON strings). Streamed, as
+OpenAI streams them: a role delta, then per call a head delta (``index``, ``id``, ``type``,
+``function.name``, empty ``arguments``) and the arguments cut into ``arg_piece``-character
+fragments, then a finish chunk with an empty delta; OpenAI sends parallel calls one after the
+other, ``interleave_calls=True`` alternates their fragments by index instead (as other servers
+do).
 Faults (``server.faults``) apply to every route, before the auth check.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -66,6 +73,8 @@ class OpenAIFake(HTTPServer):
         strict_models: bool = False,
         words: int | None = None,
         refuse_schemas: bool = False,
+        interleave_calls: bool = False,
+        arg_piece: int = 5,
         public_paths: frozenset[str] = PUBLIC_PATHS,
         **kwargs: Any,
     ) -> None:
@@ -74,6 +83,7 @@ class OpenAIFake(HTTPServer):
         self.models, self.api_key, self.strict_models = list(models), api_key, strict_models
         self.words, self.public_paths, self._ids = words, public_paths, itertools.count(1)
         self.refused_formats, self.answers = {"json_schema"} if refuse_schemas else set(), []
+        self.interleave_calls, self.arg_piece = interleave_calls, arg_piece
         for path in ("/health", "/v1/health"):
             self.route("GET", path)(lambda req: Reply(body={"status": "ok"}))
         for path in ("/models", "/v1/models"):
@@ -128,6 +138,8 @@ class OpenAIFake(HTTPServer):
         if self.strict_models and model not in self.models:
             message = f"model '{model}' not found"
             return Reply(404, body={"error": {"message": message, "type": "not_found_error"}})
+        if self.answers and isinstance(self.answers[0], list):
+            return self.tool_reply(model, self.answers.pop(0), body)
         words, finish = self.answer(body)
         texts = [text_of(m.get("content")) for m in body["messages"] if isinstance(m, dict)]
         prompt, n = sum(len(t.split()) for t in texts), len(words)
@@ -144,6 +156,26 @@ class OpenAIFake(HTTPServer):
         reply = {"choices": [choice], **base, "object": "chat.completion", "usage": usage}
         return Reply(body={**reply, "timings": timings})
 
+    def tool_reply(self, model: str, calls: list[tuple[str, dict]], body: dict) -> Reply:
+        """A scripted answer that calls tools (``answers`` item: a list of (name, arguments));
+        arguments go out as JSON strings, as OpenAI and llama.cpp send them."""
+        n = next(self._ids)
+        tool_calls = [
+            {
+                "id": f"call_{n}_{i}",
+                "type": "function",
+                "function": {"name": name, "arguments": json.dumps(args)},
+            }
+            for i, (name, args) in enumerate(calls)
+        ]
+        if body.get("stream"):
+            base = {"created": int(time.time()), "id": f"chatcmpl-{n:08d}", "model": model}
+            return sse_reply(self.tool_chunks({**base, **FINGERPRINT}, tool_calls))
+        message = {"role": "assistant", "content": None, "tool_calls": tool_calls}
+        choice = {"finish_reason": "tool_calls", "index": 0, "message": message}
+        body = {"choices": [choice], "id": f"chatcmpl-{n:08d}", "model": model, **FINGERPRINT}
+        return Reply(body={**body, "object": "chat.completion", "usage": None})
+
     def chunks(
         self, base: dict, words: list[str], finish: str, usage: dict | None, timings: dict
     ) -> Iterator[dict[str, Any]]:
@@ -159,3 +191,26 @@ class OpenAIFake(HTTPServer):
         yield chunk({}, finish, timings=timings)
         if usage is not None:
             yield {"choices": [], **base, "object": "chat.completion.chunk", "usage": usage}
+
+    def tool_chunks(self, base: dict, tool_calls: list[dict]) -> Iterator[dict[str, Any]]:
+        """Streamed tool calls: head delta, argument fragments, finish chunk."""
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict:
+            choice = {"finish_reason": finish_reason, "index": 0, "delta": delta}
+            return {"choices": [choice], **base, "object": "chat.completion.chunk"}
+
+        def fragments(i: int, call: dict) -> Iterator[dict]:
+            head = {"index": i, "id": call["id"], "type": "function"}
+            yield {**head, "function": {"name": call["function"]["name"], "arguments": ""}}
+            text, step = call["function"]["arguments"], max(1, self.arg_piece)
+            for at in range(0, len(text), step):
+                yield {"index": i, "function": {"arguments": text[at : at + step]}}
+
+        yield chunk({"role": "assistant", "content": None})
+        streams = [fragments(i, c) for i, c in enumerate(tool_calls)]
+        if self.interleave_calls:
+            for items in itertools.zip_longest(*streams):
+                yield from (chunk({"tool_calls": [item]}) for item in items if item is not None)
+        else:
+            yield from (chunk({"tool_calls": [item]}) for each in streams for item in each)
+        yield chunk({}, "tool_calls")

@@ -108,6 +108,7 @@ class RealServerContract(AdapterContract):
     provider_under_test: str = ""
     real: RealServer
     deterministic = False  # a real model on a busy GPU may not repeat itself token for token
+    parallel_tool_calls = False  # whether a real model calls two tools at once is its choice
     max_tokens = 16
 
     @pytest.fixture

@@ -3,16 +3,20 @@
 It wraps the primary only, outermost (``tryfirst``), so a hit skips fallback and retry.
 
 Model lists: each client keeps its provider's list for ``cache.models_ttl`` seconds (0: no
-cache). Concurrent misses share one fetch (no stampede); a failed fetch is not cached.
+cache); with ``cache.shared`` the list lives in the state store for that long and each process
+keeps it at most ``state.sync_interval`` s. Concurrent misses share one fetch (no stampede); a
+failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
 model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
-``cache.force``. The store comes from the ``llm_core_response_cache_store`` hook. A hit makes no
-request and is marked ``Response.cached``; identical requests in flight at once share one call
-(the others are marked cached too). A stream that hits replays the cached answer as one text
-event and the final event; a stream that misses is stored once it finished.
+``cache.force``, and never a request with tools unless ``cache.tools``. The store comes from
+the ``llm_core_response_cache_store`` hook, or with ``cache.shared`` from the shared state store
+(:mod:`.shared`). A hit makes no request and is marked ``Response.cached``; identical requests
+in flight at once share one call (the others are marked cached too). A stream that hits replays
+the cached answer as one text event and the final event; a stream that misses is stored once it
+finished.
 
 Embeddings (``cache.embeddings = True``): one vector per text in the same store, keyed by
 provider, model, dimensions and text (:mod:`llm_core.embeddings.cache`); only the misses of a
@@ -32,6 +36,7 @@ from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
 from llm_core.resilience.cache.access import StoreAccess
+from llm_core.resilience.cache.shared import SharedStore
 from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
@@ -65,8 +70,14 @@ class Cache(Layer):
         super().__init__(inner)
         self.key_config, self.observer = config, observer
         self.store, self.ttl, self.force = store, settings.cache.response_ttl, settings.cache.force
-        self.models = ModelCache(settings.cache.models_ttl)
+        shared = settings.cache.shared and store is not None and settings.cache.models_ttl > 0
+        self.models_ttl = settings.cache.models_ttl  # with ``shared``, the store's TTL
+        local = min(self.models_ttl, settings.state.sync_interval) if shared else self.models_ttl
+        self.models = ModelCache(local)
+        self.models_key = f"models:{config.key()}" if shared else None
+        self.models_epoch = 0
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
+        self.tools = settings.cache.tools
         self.epoch = 0  # part of every response key: bumping it orphans what any store holds
 
     def invalidate(self) -> None:
@@ -83,11 +94,14 @@ class Cache(Layer):
     def invalidate_models(self) -> None:
         """Forget the cached model list; the next ``list_models`` fetches it again."""
         self.models.invalidate()
+        self.models_epoch += 1  # a shared list under the old key is no longer asked for
 
     # ------------------------------------------------------------------ responses
 
     def _key(self, request: Request) -> str | None:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
+            return None
+        if request.tools and not self.tools:  # the tools may have side effects
             return None
         key = response_key(self.key_config, self.inner.model_for(request), request)
         return f"{key}.{self.epoch}" if self.epoch else key
@@ -157,7 +171,12 @@ class Cache(Layer):
             if found is not None:
                 return found
             generation = self.models.generation
-            models = yield from self.inner_list_models(call)
+            key = self.models_key and f"{self.models_key}.{self.epoch}.{self.models_epoch}"
+            models = (yield from self.access.get(key)) if key else None
+            if models is None:
+                models = yield from self.inner_list_models(call)
+                if key:
+                    yield from self.access.set(key, models, self.models_ttl)
             self.models.put(models, generation)
             return models
 
@@ -187,6 +206,13 @@ class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
         super().__init__(*args)
         self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
+    async def aclose(self) -> None:
+        """Close the chain, then the store's connections of this event loop (if it has any)."""
+        await super().aclose()
+        release = getattr(self.store, "aclose", None)
+        if release is not None:
+            await release()
+
     @staticmethod
     async def events_of(items: Iterable[StreamEvent]) -> AsyncIterator[StreamEvent]:
         """Replayed events."""
@@ -201,8 +227,8 @@ class CachePlugin:
     into the plugin manager.
     """
 
-    def __init__(self, store_hook: Any, observer: Observer) -> None:
-        self.store_hook, self.observer = store_hook, observer
+    def __init__(self, store_hook: Any, observer: Observer, states: Any = None) -> None:
+        self.store_hook, self.observer, self.states = store_hook, observer, states
 
     @hookimpl(wrapper=True, tryfirst=True)
     def llm_core_resolve_adapter(
@@ -216,5 +242,7 @@ class CachePlugin:
             return adapter
         stored = cache.responses or cache.embeddings
         store = self.store_hook(settings=settings) if stored else None
+        if cache.shared and self.states is not None:
+            store = SharedStore(self.states.get(settings), settings.state.prefix + "cache:")
         cls = AsyncCachingAdapter if is_async else CachingAdapter
         return cls(adapter, config, settings, store, self.observer)

@@ -103,34 +103,54 @@ class CooldownRegistry:
         error: BaseException | None,
         *,
         finished: bool = True,
-    ) -> None:
+    ) -> str | None:
         """The outcome of an admitted call: ``error`` None is a success; ``finished`` False
-        (cancelled, abandoned before any answer) gives no verdict and only frees the probe."""
+        (cancelled, abandoned before any answer) gives no verdict and only frees the probe.
+        Returns ``"open"`` when the breaker (re)opened, ``"closed"`` when it closed, else None."""
         failed = error is not None and counts_as_failure(error)
         if not failed and not admission.probe and key not in self._breakers:
-            return  # the common healthy path, without taking the lock
+            return None  # the common healthy path, without taking the lock
         with self._lock:
             b = self._breakers.get(key)
             if b is None:
                 if not (finished and failed):
-                    return  # the common healthy path: no breaker, nothing to record
+                    return None  # the common healthy path: no breaker, nothing to record
                 b = self._breakers[key] = _Breaker()
             if admission.probe:
                 b.probing = False
             if not finished:
-                return
+                return None
             now = self.clock()
             if not failed:
+                was_open = b.opened_at is not None
                 b.failures.clear()
                 b.opened_at = None
-                return
+                return "closed" if was_open else None
             if admission.probe:
                 b.opened_at = now  # the probe failed: another full cooldown
-                return
+                return "open"
             b.failures = [t for t in b.failures if now - t < settings.window]
             b.failures.append(now)
             if len(b.failures) >= settings.failures and b.opened_at is None:
                 b.opened_at = now
+                return "open"
+            return None
+
+    def adopt(self, key: str, settings: CooldownSettings, left: float, failures: int) -> None:
+        """Take over another process's verdict: ``key`` cools down ``left`` more seconds, or
+        (``left`` 0) it recovered and the breaker closes."""
+        with self._lock:
+            b = self._breakers.get(key)
+            if left <= 0:
+                if b is not None and b.opened_at is not None and not b.probing:
+                    b.failures.clear()
+                    b.opened_at = None
+                return
+            b = b or self._breakers.setdefault(key, _Breaker())
+            opened = self.clock() - max(0.0, settings.cooldown - left)
+            if b.opened_at is None or opened > b.opened_at:
+                b.opened_at = opened
+                b.failures = b.failures or [opened] * max(failures, 1)
 
     def state(self, key: str, settings: CooldownSettings | None = None) -> dict[str, Any]:
         """``{"state": "closed"|"open"|"half_open", "failures": n, "retry_in": s}`` of ``key``."""

@@ -20,6 +20,8 @@ from llm_core.resilience.cooldown.breaker import (
     CooldownError,
     CooldownRegistry,
 )
+from llm_core.resilience.cooldown.shared import SharedCooldowns
+from llm_core.resilience.state.protocol import AsyncStateIO, SyncStateIO
 from llm_core.types import Health, Response
 
 __all__ = ["AsyncCooldownAdapter", "Cooldown", "CooldownAdapter", "CooldownGate", "CooldownPlugin"]
@@ -28,13 +30,17 @@ __all__ = ["AsyncCooldownAdapter", "Cooldown", "CooldownAdapter", "CooldownGate"
 class CooldownGate:
     """One provider's entry to the registry: admit a call or raise, then record its outcome."""
 
-    __slots__ = ("config", "key", "label", "registry", "settings")
+    __slots__ = ("config", "key", "label", "registry", "settings", "shared")
 
     def __init__(
-        self, registry: CooldownRegistry, config: ProviderConfig, settings: CooldownSettings
+        self,
+        registry: CooldownRegistry,
+        config: ProviderConfig,
+        settings: CooldownSettings,
+        shared: SharedCooldowns | None = None,
     ) -> None:
         self.registry, self.config, self.settings = registry, config, settings
-        self.key, self.label = config.key(), config.label()
+        self.key, self.label, self.shared = config.key(), config.label(), shared
 
     def enter(self) -> Admission:
         """Admit a call, or raise :class:`CooldownError` while the provider cools down."""
@@ -60,8 +66,12 @@ class CooldownGate:
     def leave(
         self, admission: Admission, error: BaseException | None, finished: bool = True
     ) -> None:
-        """Record how the admitted call ended."""
-        self.registry.record(self.key, self.settings, admission, error, finished=finished)
+        """Record how the admitted call ended (and publish a breaker that opened or closed)."""
+        turned = self.registry.record(self.key, self.settings, admission, error, finished=finished)
+        if turned is not None and self.shared is not None:
+            failures = self.registry.state(self.key, self.settings)["failures"]
+            left = self.settings.cooldown if turned == "open" else 0.0
+            self.shared.publish(self.key, left, failures)
 
     def state(self) -> dict[str, Any]:
         """This provider's breaker state (for ``Health.extra["cooldown"]``)."""
@@ -79,8 +89,17 @@ class Cooldown(Layer):
         """This provider's breaker state."""
         return self.gate.state()
 
+    def enter_flow(self) -> Flow[Admission]:
+        """Adopt what other processes published (now and then), then admit the call."""
+        gate, shared = self.gate, self.gate.shared
+        if shared is not None and shared.due(gate.key):
+            seen = shared.decode((yield self.io(shared.store, "get", shared.prefix + gate.key)))
+            if seen is not None:
+                gate.registry.adopt(gate.key, gate.settings, *seen)
+        return gate.enter()
+
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        admission = self.gate.enter()
+        admission = yield from self.enter_flow()
         try:
             response = yield from self.inner_generate(request, call)
         except LLMError as exc:
@@ -93,7 +112,7 @@ class Cooldown(Layer):
         return response
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
-        admission = self.gate.enter()
+        admission = yield from self.enter_flow()
         try:
             opened = yield from self.open_inner(request, call)
         except LLMError as exc:
@@ -119,19 +138,22 @@ class Cooldown(Layer):
         return health
 
 
-class CooldownAdapter(Cooldown, LayerAdapter):
+class CooldownAdapter(Cooldown, SyncStateIO, LayerAdapter):
     """Sync shell of :class:`Cooldown`."""
 
 
-class AsyncCooldownAdapter(Cooldown, AsyncLayerAdapter):
+class AsyncCooldownAdapter(Cooldown, AsyncStateIO, AsyncLayerAdapter):
     """Async shell of :class:`Cooldown`."""
 
 
 class CooldownPlugin:
-    """``llm_core.cooldown``: a breaker around each link (``registry`` injectable for tests)."""
+    """``llm_core.cooldown``: a breaker around each link (``registry`` injectable for tests);
+    with a shared ``state.url``, breakers are shared through ``states`` (:mod:`.shared`)."""
 
-    def __init__(self, registry: CooldownRegistry | None = None) -> None:
+    def __init__(self, registry: CooldownRegistry | None = None, states: Any = None) -> None:
         self.registry = COOLDOWNS if registry is None else registry
+        self.states = states
+        self._shared: dict[int, SharedCooldowns] = {}
 
     @hookimpl(wrapper=True)
     def llm_core_resolve_adapter(self, config: Any, settings: Any, is_async: bool) -> Any:
@@ -139,5 +161,17 @@ class CooldownPlugin:
         adapter = yield
         if adapter is None or settings.cooldown.cooldown == 0:
             return adapter
-        gate = CooldownGate(self.registry, config, settings.cooldown)
+        gate = CooldownGate(self.registry, config, settings.cooldown, self._shared_of(settings))
         return (AsyncCooldownAdapter if is_async else CooldownAdapter)(adapter, gate)
+
+    def _shared_of(self, settings: Any) -> SharedCooldowns | None:
+        if self.states is None or not self.states.shared(settings):
+            return None
+        store = self.states.get(settings)
+        found = self._shared.get(id(store))
+        if found is None:
+            state = settings.state
+            found = self._shared[id(store)] = SharedCooldowns(
+                store, state.prefix, state.sync_interval
+            )
+        return found

@@ -191,9 +191,10 @@ class ContractBase:
             yield self._on(server.port)
 
     @contextmanager
-    def proxied(self) -> Iterator[tuple[CountingProxy, str]]:
-        """A counting proxy in front of the backend, and the base URL that goes through it."""
-        base_url = self.backend_config["base_url"]
+    def proxied(self, base_url: str | None = None) -> Iterator[tuple[CountingProxy, str]]:
+        """A counting proxy in front of the backend (or ``base_url``), and the base URL that
+        goes through it."""
+        base_url = base_url or self.backend_config["base_url"]
         with CountingProxy(base_url) as proxy:
             yield proxy, proxy.url_for(base_url)
 

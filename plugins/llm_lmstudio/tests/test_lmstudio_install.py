@@ -41,7 +41,7 @@ def test_pip_install_lists_lmstudio_and_it_works(tmp_path: Path, lms) -> None:
 
     listing = json.loads(_run(bindir / "llm-core", "providers", "--json"))
     providers = {p["name"]: p for p in listing["providers"]}
-    assert set(providers) == {"lmstudio", "openai"}  # nothing else came along
+    assert set(providers) == {"lmstudio", "openai", "router"}  # core ones only besides
     assert providers["lmstudio"]["default_base_url"] == "http://localhost:1234/v1"
     plugin = next(p for p in listing["plugins"] if p["name"] == "lmstudio")
     assert plugin["distribution"] == "llm-core-lmstudio"

@@ -73,11 +73,6 @@ def test_a_schema_becomes_a_json_instruction_in_the_system_message() -> None:
     assert prepare(llm_core.Request("hi", schema=schema)).chat[0]["role"] == "system"
 
 
-def test_tools_are_refused_not_ignored() -> None:
-    with llm_core.Client("mlx", model="m") as client, pytest.raises(ValidationError, match="tools"):
-        client.generate("hi", tools=[{"type": "function", "function": {"name": "f"}}])
-
-
 def test_images_in_an_assistant_message_are_refused(pictures) -> None:
     messages = [
         {"role": "user", "content": "hi"},
@@ -167,3 +162,19 @@ def test_download_progress_can_be_turned_off(monkeypatch) -> None:
     tqdm_class, finish = download_progress("downloading org/x")
     assert tqdm_class is None
     finish()
+
+
+def test_a_request_with_tools_is_not_supported_with_a_hint() -> None:
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    with llm_core.Client("mlx", model="any/model") as client:  # refused before any model loads
+        for ask in (
+            lambda: client.generate("1+2?", tools=[add]),
+            lambda: client.run("1+2?", tools=[add]),
+            lambda: client.stream("hi", tools=[{"type": "function", "function": {"name": "f"}}]),
+        ):
+            with pytest.raises(llm_core.NotSupportedError, match="'mlx:any/model' does not") as e:
+                ask()
+            assert "does not parse tool calls" in (e.value.hint or "")

@@ -164,7 +164,9 @@ def test_parse_chat_keeps_thinking_apart_and_reads_tool_calls() -> None:
     )
     response = parse_chat(data, provider="ollama", model="llama3.2", latency=0.5)
     assert (response.content, response.thinking) == ("4", "2+2 is 4")
-    assert response.tool_calls == [ToolCall("f", {"x": 1})]
+    [call] = response.tool_calls
+    assert (call.name, call.arguments) == ("f", {"x": 1})
+    assert call.id.startswith("call_") and call.raw == data["message"]["tool_calls"][0]
     assert response.finish_reason == "stop"
     assert response.usage.prompt_tokens == 26
     assert "message" not in response.raw

@@ -72,6 +72,9 @@ class LMStudioProtocol(OpenAIProtocol):
     default_base_url: ClassVar[str] = "http://localhost:1234/v1"
     json_object_fallback: ClassVar[bool] = False  # LM Studio refuses json_object itself
     options_model = LMStudioOptions
+    #: OpenAI-compatible tools (the core's wire): ``tools``, ``tool_choice`` (``required`` only
+    #: on LM Studio's llama.cpp engine), string arguments, streamed deltas by index.
+    supports_tools: ClassVar[bool] = True
     down_hint = (
         "Is LM Studio's server running? Start it in the app (Developer tab) or with "
         "`lms server start`; its default address is http://localhost:1234."

@@ -36,6 +36,14 @@ class MLXBase:
         "The mlx provider runs mlx-vlm, which has no embedding API. Embed with ollama or "
         "lmstudio (LM Studio runs MLX embedding models), or an OpenAI-compatible server."
     )
+    #: No tool calls: mlx-vlm parses none, and the tiny test model's family has no call syntax
+    #: to parse (specs/tools.md, "MLX"); a request with tools is a NotSupportedError.
+    supports_tools = False
+    tools_hint = (
+        "The mlx provider does not parse tool calls. Use tools with ollama, lmstudio (LM Studio "
+        "runs MLX models with tool support) or an OpenAI-compatible server, or add one of them "
+        "as a fallback."
+    )
     config: ProviderConfig
 
     def __init__(self, config: ProviderConfig) -> None:

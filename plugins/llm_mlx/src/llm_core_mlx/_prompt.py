@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from llm_core import ImagePart, Message, Request, ValidationError
+from llm_core import ImagePart, Message, NotSupportedError, Request, ValidationError
 from llm_core.adapter import with_json_instruction
 
 __all__ = ["Prepared", "check_images", "prepare", "render_prompt"]
@@ -37,11 +37,11 @@ def prepare(request: Request) -> Prepared:
     mlx-vlm has no constrained decoding: a JSON schema (``schema=`` / ``response_format``) becomes
     an instruction in the system message, and the core validates (and repairs) the answer.
     """
-    if request.tools:
-        raise ValidationError(
-            "the mlx provider does not support tools yet",
+    if request.tools:  # the client refuses these first; this guards a direct adapter call
+        raise NotSupportedError(
+            "the mlx provider does not support tools",
             provider=_PROVIDER,
-            hint="Leave tools out of the request.",
+            hint="Use tools with ollama, lmstudio or an OpenAI-compatible server.",
         )
     chat: list[dict[str, Any]] = []
     images: list[Any] = []

@@ -3,6 +3,9 @@
 Each line is a JSON object with a ``message`` piece; the last has ``done: true``, the stop reason
 and the metrics, and may itself still carry text. An ``{"error": ...}`` line inside the 200
 stream ends it (no ``done`` line follows); a stream that ends without ``done`` broke off.
+Tool calls come whole in ``message.tool_calls`` of the chunk where the model's output was
+parsed; that chunk's event has ``tool_call`` set (the last call when it carries several), and
+the final response lists every call.
 """
 
 from __future__ import annotations
@@ -55,9 +58,13 @@ class ChatStream(StreamText):
         if not data.get("message"):
             return None
         message, text, thinking = message_of(data)
-        if "tool_calls" in message:
-            self.tool_calls.extend(tool_calls_from(message))
-        return self.emit(text, thinking)
+        calls = tool_calls_from(message) if "tool_calls" in message else []
+        event = self.emit(text, thinking)
+        if calls:  # Ollama sends each call whole, in the chunk where it was parsed
+            self.tool_calls.extend(calls)
+            event = event or StreamEvent()
+            event.tool_calls = tuple(calls)
+        return event
 
     def finish(self) -> StreamEvent:
         """The final event; raises GenerationError if no ``done: true`` line arrived."""

@@ -111,6 +111,14 @@ def ollama_error(
         return e.ModelNotFoundError(
             f"{provider} answered 404: {message}", hint=pull_hint(model), **ctx
         )
+    if status == 400 and "does not support tools" in message.lower():
+        ctx["status_code"] = None  # the model lacks the capability: fall back, never retry
+        return e.NotSupportedError(
+            f"{provider} model {model!r} cannot call tools (400): {message}",
+            hint="Pick a model whose `ollama show` capabilities include tools (llama3.2, "
+            "qwen3, ...), or send the request without tools.",
+            **ctx,
+        )
     if status == 400:
         return e.ValidationError(
             f"{provider} rejected the request (400): {message}",

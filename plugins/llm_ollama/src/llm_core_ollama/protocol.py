@@ -37,6 +37,9 @@ class OllamaProtocol(HTTPProtocol):
     default_base_url: ClassVar[str] = DEFAULT_BASE_URL
     options_model = OllamaOptions
     chat_path: ClassVar[str] = "/api/chat"
+    #: Tools go out as ``tools``; calls come back with object arguments (wire.py). A model
+    #: without the ``tools`` capability answers 400, a NotSupportedError (fallback moves on).
+    supports_tools: ClassVar[bool] = True
     not_found_hint = pull_hint(None)
     down_hint = (
         "Is Ollama running? Start it with `ollama serve` (or open the Ollama app). "

@@ -11,11 +11,12 @@ an ``{"error": ...}`` line inside a 200 stream ends it with no ``done`` line.
 
 from __future__ import annotations
 
-import json
+import uuid
 from typing import Any
 
 from llm_core import GenerationError, Message, Request, Response, TextPart, ToolCall, Usage
 from llm_core.http import WrongShape, count_of, object_of, shape_error, text_of
+from llm_core.tools import arguments_of
 from llm_core_ollama.catalog import HINT
 from llm_core_ollama.options import split_options
 
@@ -120,21 +121,24 @@ def metrics_from(data: dict[str, Any]) -> dict[str, float]:
 
 
 def tool_calls_from(message: dict[str, Any]) -> list[ToolCall]:
-    """Tool calls of a message (native shape: arguments are an object); WrongShape if not."""
+    """Tool calls of a message (native shape: arguments are an object); WrongShape if not.
+
+    Older servers send no ``id``: one is made (``call_`` + 24 hex digits) so that results can
+    name the call; ``raw`` is the call object as received.
+    """
     calls = []
     items = message.get("tool_calls") or []
     if type(items) is not list:
         raise WrongShape("message.tool_calls is not a list")
-    for call in items:
-        function = object_of(object_of(call, "tool_calls[]").get("function"), "function")
-        arguments = function.get("arguments")
-        if isinstance(arguments, str):  # tolerate OpenAI-style strings
-            try:
-                arguments = json.loads(arguments)
-            except ValueError:
-                arguments = {"_raw": arguments}
-        name = text_of(function.get("name"), "function.name")
-        calls.append(ToolCall(name, object_of(arguments, "function.arguments"), call.get("id")))
+    for i, call in enumerate(items):
+        call = object_of(call, f"tool_calls[{i}]")
+        function = object_of(call.get("function"), f"tool_calls[{i}].function")
+        arguments = arguments_of(function.get("arguments"))  # OpenAI-style strings tolerated
+        name = text_of(function.get("name"), f"tool_calls[{i}].function.name")
+        if not name:
+            raise WrongShape(f"tool_calls[{i}].function.name is empty")
+        call_id = text_of(call.get("id"), f"tool_calls[{i}].id") or f"call_{uuid.uuid4().hex[:24]}"
+        calls.append(ToolCall(name, arguments, call_id, call))
     return calls
 
 

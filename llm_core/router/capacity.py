@@ -1,0 +1,110 @@
+"""A router's figures in the state store: in-flight leases, per-minute budgets, latencies.
+
+Every request to a deployment holds a lease in the store (``acquire`` with the deployment's
+``max_in_flight``, expiring after ``router.lease_ttl`` so a crashed process cannot leak one),
+so a limit holds for every process sharing the store; ``rpm`` is a token bucket there. Every
+``state.sync_interval`` seconds a router reads the lease counts (other processes' load, for
+``least_in_flight`` and the limits) and writes the latency EWMAs it measured (for
+``llm-core health`` and cold starts elsewhere). The store is reached through
+:class:`~llm_core.resilience.state.guard.Guarded` (or is the in-process memory), so none of this
+can fail a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import time
+import uuid
+from typing import Any
+
+from llm_core.flow import Flow
+from llm_core.resilience.state import async_op
+from llm_core.router.deployments import Deployment
+from llm_core.router.policy import Policy
+
+__all__ = ["Capacity"]
+
+
+class Capacity:
+    """The shared side of one router (``io`` is the shell's ``SyncStateIO`` / ``AsyncStateIO``)."""
+
+    def __init__(
+        self, store: Any, settings: Any, deployments: list[Deployment], is_async: bool
+    ) -> None:
+        base = settings.state.prefix + "router:"
+        self.store, self.deployments, self.is_async = store, deployments, is_async
+        self.leases = [f"{base}inflight:{d.key}" for d in deployments]
+        self.latencies = [f"{base}latency:{d.key}" for d in deployments]
+        self.budgets = [f"{base}rpm:{d.key}" for d in deployments]
+        self.shared = settings.state.url != "memory"
+        # In this process's memory a lease only matters for a limit: the policy counts the rest.
+        self.leased = [self.shared or d.max_in_flight or d.rpm for d in deployments]
+        self.ttl, self.interval = settings.router.lease_ttl, settings.state.sync_interval
+        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._ids = itertools.count()
+        self._next_sync = 0.0
+        self._tasks: set[asyncio.Task] = set()  # releases from stream callbacks, kept referenced
+
+    def take(self, io: Any, i: int) -> Flow[str | None]:
+        """A slot at deployment ``i``: the lease's member id, or None while it has no room."""
+        if not self.leased[i]:
+            return ""
+        d = self.deployments[i]
+        member = f"{self.owner}-{next(self._ids)}"
+        if not (yield io(self.store, "acquire", self.leases[i], member, d.max_in_flight, self.ttl)):
+            return None
+        if d.rpm is not None:
+            wait = yield io(self.store, "take", self.budgets[i], d.rpm / 60.0, float(d.rpm))
+            if wait > 0:
+                yield io(self.store, "release", self.leases[i], member)
+                return None
+        return member
+
+    def release(self, io: Any, i: int, member: str) -> Flow[None]:
+        """Give the slot back (inside a flow)."""
+        if member:
+            yield io(self.store, "release", self.leases[i], member)
+
+    def release_soon(self, i: int, member: str) -> None:
+        """Give the slot back from a plain callback (a stream's end): at once in the sync shell
+        or for an in-process store, else as a task on the running loop."""
+        store, key = self.store, self.leases[i]
+        if not member:
+            return
+        if not self.is_async or not hasattr(store, "arelease"):
+            store.release(key, member)  # MemoryState: a dict operation; never raises
+            return
+        task = asyncio.get_running_loop().create_task(async_op(store, "release", key, member))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def sync(self, io: Any, policy: Policy) -> Flow[None]:
+        """Every ``sync_interval`` s with a shared store: read the load of every process, write
+        this process's latency EWMAs."""
+        if not self.shared or time.monotonic() < self._next_sync:
+            return
+        self._next_sync = time.monotonic() + self.interval
+        counts = yield io(self.store, "counts", self.leases)
+        for i, (stats, count) in enumerate(zip(policy.stats, counts, strict=True)):
+            stats.others = max(0, count - stats.in_flight)
+            if stats.latency is not None:
+                yield io(self.store, "set", self.latencies[i], repr(stats.latency).encode(), 3600)
+
+    def figures(self, io: Any, policy: Policy) -> Flow[list[dict[str, Any]]]:
+        """In flight (every process) and latency EWMA (ms) of each deployment, for health."""
+        counts = yield io(self.store, "counts", self.leases)
+        out = []
+        counts = [
+            c if leased else s.in_flight
+            for c, leased, s in zip(counts, self.leased, policy.stats, strict=True)
+        ]
+        for i, stats in enumerate(policy.stats):
+            latency = stats.latency
+            if latency is None and self.shared:
+                raw = yield io(self.store, "get", self.latencies[i])
+                latency = float(raw) if raw else None
+            ms = None if latency is None else round(latency * 1000, 1)
+            out.append({"in_flight": counts[i], "latency_ms": ms})
+        return out
