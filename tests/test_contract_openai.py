@@ -41,3 +41,9 @@ class TestOpenAIContract(AdapterContract):
     @pytest.fixture
     def tool_model(self, llamacpp_tools_server) -> str:
         return llamacpp_tools_server.model
+
+
+class TestOpenAIContractOnAiohttp(TestOpenAIContract):
+    """The same contract with the async client on the aiohttp transport (SSE streams)."""
+
+    transport = "aiohttp"

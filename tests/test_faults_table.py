@@ -14,9 +14,12 @@ from support.fault_table import CHAT, CLIENT, ROWS, Outcome, Row
 from support.faults import refused_url
 from support.openai_fake import OpenAIFake
 from support.resilience import MODES, ask, install_fake_time
+from support.transports import fixture as both_transports
 
 import llm_core
 from llm_core.http import HTTPProtocol
+
+transport = both_transports()  # async modes on httpx2 and on aiohttp
 
 
 @pytest.fixture(autouse=True)

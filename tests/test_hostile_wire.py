@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import pytest
+from support import transports
 
 import llm_core
 from llm_core.testing.hostile import HostileServer
@@ -27,6 +28,7 @@ PROVIDERS = {
     "ollama": ("", b'{"message":{"role":"assistant","content":"hi"},"done":false}\n'),
 }
 MODES = ("generate", "stream", "async generate", "async stream")
+transport = transports.fixture()  # async cases on httpx2 and on aiohttp
 
 
 def call(provider: str, server: HostileServer, mode: str, **settings: Any) -> tuple[Any, float]:

@@ -4,7 +4,7 @@ whole :class:`Settings` (arguments, ``LLM_CORE_*`` variables, ``.env``), and the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
@@ -55,6 +55,9 @@ class ProviderConfig(BaseModel):
         return value
 
     limits: Limits = Field(default_factory=Limits)
+    #: The async client's HTTP transport: httpx2, or aiohttp (``pip install 'llm-core[aiohttp]'``,
+    #: faster at high concurrency). Sync clients always use httpx2.
+    transport: Literal["httpx2", "aiohttp"] = "httpx2"
 
     @field_validator("provider")
     @classmethod
@@ -145,6 +148,7 @@ class Settings(ProviderConfig, BaseSettings):
             options=self.options,
             headers=self.headers,
             limits=self.limits,
+            transport=self.transport,
         )
 
 

@@ -131,13 +131,19 @@ class HTTPAdapter(HTTPClient, Adapter):
 
 
 class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
-    """Async shell: awaits the protocol's flows with one pooled ``httpx2.AsyncClient``."""
+    """Async shell: awaits the protocol's flows with one pooled ``httpx2.AsyncClient``, or an
+    aiohttp session with ``transport="aiohttp"`` (the sync shell always uses httpx2)."""
 
     drive = staticmethod(arun)
 
     def __init__(self, config: ProviderConfig) -> None:
         AsyncAdapter.__init__(self, config)
-        self.http = install(httpx2.AsyncClient(**self.client_kwargs()))
+        if getattr(config, "transport", "httpx2") == "aiohttp":
+            from llm_core.http.aiohttp_session import AiohttpClient  # optional: import on use
+
+            self.http = AiohttpClient(**self.client_kwargs())
+        else:
+            self.http = install(httpx2.AsyncClient(**self.client_kwargs()))
 
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         return await arun(self.generate_flow(request, deadline))

@@ -88,6 +88,9 @@ class ContractBase:
     silent_read_timeout: ClassVar[float] = 0.3
     #: An API key configured by the leak checks: it must never appear in any repr, error or log.
     secret: ClassVar[str] = "sk-llm-core-contract-5e3b9d17c2a4"
+    #: The async client's transport the checks run on ("httpx2" or "aiohttp"); subclass a
+    #: contract with ``transport = "aiohttp"`` to run it on both (sync checks always use httpx2).
+    transport: ClassVar[str] = "httpx2"
 
     # ----------------------------------------------------------------- fixtures to override
 
@@ -133,6 +136,9 @@ class ContractBase:
         self.model_id = model
         self.unknown = unknown_model
         self.backend_config = {"base_url": backend} if isinstance(backend, str) else dict(backend)
+        if self.transport != "httpx2":
+            pytest.importorskip(self.transport, reason="pip install 'llm-core[aiohttp]'")
+            self.backend_config["transport"] = self.transport
         if self.http and not self.backend_config.get("base_url"):
             pytest.fail(
                 "an HTTP provider's `backend` fixture must give a base_url "

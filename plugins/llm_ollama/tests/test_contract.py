@@ -38,3 +38,9 @@ class TestOllamaContract(AdapterContract):
     @pytest.fixture
     def tool_model(self) -> str:
         return "llama3.2"
+
+
+class TestOllamaContractOnAiohttp(TestOllamaContract):
+    """The same contract with the async client on the aiohttp transport (NDJSON streams)."""
+
+    transport = "aiohttp"
