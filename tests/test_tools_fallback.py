@@ -64,3 +64,14 @@ def test_nothing_left_and_direct_requests_are_not_supported_errors(env) -> None:
                 ask()
             assert e.value.provider == "scripted"
             assert "openai, ollama, lmstudio" in (e.value.hint or "")
+
+
+def test_a_router_over_tool_providers_takes_tools(env) -> None:
+    # The router's own placeholder adapter has no tools; its deployments decide.
+    with OpenAIFake() as fake:
+        fake.answers = [[("add", {"a": 1, "b": 2})], "3"]
+        one = {"provider": "openai", "base_url": fake.url + "/v1", "name": "d0"}
+        with llm_core.Client("router", model="fake-model", router={"deployments": [one]}) as c:
+            assert c.adapter.supports_tools
+            response = c.run("1+2?", tools=[add])
+    assert response.content == "3" and response.attempts[-1].deployment == "d0"

@@ -66,6 +66,14 @@ class Router(Layer):
         """``router``."""
         return "router"
 
+    @property
+    def supports_tools(self) -> bool:
+        """Whether every deployment's provider sends tools (a request may go to any of them);
+        the placeholder the router wraps says nothing about its deployments."""
+        return all(
+            getattr(self.link(i), "supports_tools", False) for i in range(len(self._adapters))
+        )
+
     def __repr__(self) -> str:
         names = ", ".join(label_of(d) for d in self.deployments)
         return f"{type(self).__name__}({self.policy.strategy}: {names})"
