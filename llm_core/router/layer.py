@@ -32,6 +32,10 @@ __all__ = ["Router"]
 _CLOSED = {"state": "closed", "failures": 0, "retry_in": 0.0}
 
 
+def _never() -> bool:
+    return False
+
+
 class Router(Layer):
     """Routes each request to one of ``deployments`` (``inner`` is the unused placeholder)."""
 
@@ -58,8 +62,8 @@ class Router(Layer):
         self.queue_timeout, self.on_auth = router.queue_timeout, settings.fallback_on_auth_errors
         self._adapters: list[Any] = [None] * len(deployments)
         self._cooldowns: list[Callable[[], dict[str, Any]]] = [dict] * len(deployments)
+        self._refuses: list[Callable[[], bool]] = [_never] * len(deployments)
         self._resolve, self._lock = resolve, threading.Lock()
-        self._cooling_checked = 0.0  # when the deployments' cooldown states are read again
 
     @property
     def provider(self) -> str:
@@ -87,6 +91,7 @@ class Router(Layer):
                 if adapter is None:
                     adapter = self._resolve(self.deployments[i])
                     self._cooldowns[i] = getattr(adapter, "cooldown_state", None) or dict
+                    self._refuses[i] = getattr(adapter, "cooldown_refuses", None) or _never
                     self._adapters[i] = adapter
         return adapter
 
@@ -97,10 +102,10 @@ class Router(Layer):
     def _claim(self, run: RouterRun, call: Call) -> Flow[tuple[int, str]]:
         """A slot at the best untried deployment with room, waiting while none has any."""
         yield from self.capacity.sync(self.io, self.policy)
-        if time.monotonic() >= self._cooling_checked:  # every sync interval, or after a failure
-            self._cooling_checked = time.monotonic() + self.capacity.interval
-            for i, state in enumerate(self._cooldowns):
-                self.policy.stats[i].cooling = state().get("state") == "open"
+        # Cooling: open, or half-open with its one probe in flight -- its breaker would refuse
+        # the request unsent (a lock-free check per deployment; healthy ones have no breaker).
+        for stats, refuses in zip(self.policy.stats, self._refuses, strict=True):
+            stats.cooling = refuses()
         until, pause = None, 0.005
         while True:
             if run.order is None:  # once per request (and after each wait): failures move on
@@ -139,7 +144,6 @@ class Router(Layer):
                 )
                 latency = time.perf_counter() - started
             except e.LLMError as exc:
-                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             finally:
@@ -159,7 +163,6 @@ class Router(Layer):
                 yield from self.capacity.release(self.io, i, member)
                 if not isinstance(exc, e.LLMError):
                     raise
-                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             self.policy.measured(i, time.perf_counter() - started)  # time to the first event

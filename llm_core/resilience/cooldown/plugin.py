@@ -77,6 +77,10 @@ class CooldownGate:
         """This provider's breaker state (for ``Health.extra["cooldown"]``)."""
         return self.registry.state(self.key, self.settings)
 
+    def refuses(self) -> bool:
+        """Whether a call would be refused now (open, or its half-open probe in flight)."""
+        return self.registry.refuses(self.key, self.settings)
+
 
 class Cooldown(Layer):
     """Refuses calls while the provider cools down; records every call's outcome."""
@@ -88,6 +92,10 @@ class Cooldown(Layer):
     def cooldown_state(self) -> dict[str, Any]:
         """This provider's breaker state."""
         return self.gate.state()
+
+    def cooldown_refuses(self) -> bool:
+        """Whether the next call would be refused without being sent (the router skips it)."""
+        return self.gate.refuses()
 
     def enter_flow(self) -> Flow[Admission]:
         """Adopt what other processes published (now and then), then admit the call."""
