@@ -153,6 +153,14 @@ class CooldownAdapter(Cooldown, SyncStateIO, LayerAdapter):
 class AsyncCooldownAdapter(Cooldown, AsyncStateIO, AsyncLayerAdapter):
     """Async shell of :class:`Cooldown`."""
 
+    async def aclose(self) -> None:
+        """Close the chain, then wait for (or cancel) this loop's pending publications."""
+        try:
+            await super().aclose()
+        finally:
+            if self.gate.shared is not None:
+                await self.gate.shared.drain()
+
 
 class CooldownPlugin:
     """``llm_core.cooldown``: a breaker around each link (``registry`` injectable for tests);
@@ -180,6 +188,6 @@ class CooldownPlugin:
         if found is None:
             state = settings.state
             found = self._shared[id(store)] = SharedCooldowns(
-                store, state.prefix, state.sync_interval
+                store, state.prefix, state.sync_interval, max(4 * state.timeout, 0.5)
             )
         return found

@@ -14,20 +14,30 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import warnings
 from typing import Any
 
-from llm_core.resilience.state.protocol import async_op
+from llm_core.errors import scrub_secrets
+from llm_core.resilience.state.background import Background
+from llm_core.resilience.state.protocol import StateStoreWarning, async_op
 
 __all__ = ["SharedCooldowns"]
 
 
 class SharedCooldowns:
-    """The cooldown keys of one state store (``store``), read at most every ``interval`` s."""
+    """The cooldown keys of one state store (``store``), read at most every ``interval`` s.
 
-    def __init__(self, store: Any, prefix: str, interval: float) -> None:
+    On an event loop, :meth:`publish` writes in a task of that loop
+    (:class:`~llm_core.resilience.state.background.Background`: kept referenced, its failure a
+    :class:`StateStoreWarning` said once); ``AsyncClient.aclose()`` waits for the loop's
+    pending ones, at most ``timeout`` s, and cancels what is left (:meth:`drain`).
+    """
+
+    def __init__(self, store: Any, prefix: str, interval: float, timeout: float = 1.0) -> None:
         self.store, self.prefix, self.interval = store, prefix + "cooldown:", interval
+        self.warned = False
         self._next: dict[str, float] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self.background = Background(self._failed, timeout)
 
     def due(self, key: str) -> bool:
         """Whether ``key`` should be read now (and, if so, not again for ``interval`` s)."""
@@ -60,10 +70,24 @@ class SharedCooldowns:
         value = json.dumps({"until": until, "failures": failures}).encode()
         args = (self.prefix + key, value, max(retry_in, self.interval, 1.0))
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop()
         except RuntimeError:  # a sync caller: the guarded store is bounded by its timeout
             self.store.set(*args)
             return
-        task = loop.create_task(async_op(self.store, "set", *args))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.background.spawn(async_op(self.store, "set", *args))
+
+    def _failed(self, exc: BaseException) -> None:
+        if self.warned:
+            return
+        self.warned = True
+        warnings.warn(
+            f"publishing a cooldown to the state store failed ({type(exc).__name__}: "
+            f"{scrub_secrets(str(exc))[:200]}); other processes learn of it later "
+            "(reported once)",
+            StateStoreWarning,
+            stacklevel=2,
+        )
+
+    async def drain(self) -> None:
+        """Wait for this loop's pending publications (at most ``timeout`` s), cancel the rest."""
+        await self.background.drain()
