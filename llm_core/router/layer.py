@@ -72,9 +72,10 @@ class Router(Layer):
 
     @property
     def supports_tools(self) -> bool:
-        """Whether every deployment's provider sends tools (a request may go to any of them);
-        the placeholder the router wraps says nothing about its deployments."""
-        return all(
+        """Whether any deployment's provider sends tools: a request with tools goes only to
+        those (the others are skipped, recorded as NotSupportedError); the placeholder the
+        router wraps says nothing about its deployments."""
+        return any(
             getattr(self.link(i), "supports_tools", False) for i in range(len(self._adapters))
         )
 
@@ -113,6 +114,9 @@ class Router(Layer):
             for i in run.order:
                 if i in run.tried:
                     continue
+                left = len(self.deployments) - len(run.tried) - 1
+                if run.skips(self.deployments[i], self.link(i), left):
+                    continue
                 member = yield from self.capacity.take(self.io, i)
                 if member is not None:
                     run.claimed(self.deployments[i])
@@ -134,7 +138,7 @@ class Router(Layer):
             pause = min(pause * 2, 0.1)
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        run = RouterRun(call, self.observer, self.on_auth)
+        run = RouterRun(call, self.observer, self.on_auth, request)
         while True:
             i, member = yield from self._claim(run, call)
             d, started, latency = self.deployments[i], time.perf_counter(), None
@@ -152,7 +156,7 @@ class Router(Layer):
             return run.answered(response, d)
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
-        run = RouterRun(call, self.observer, self.on_auth)
+        run = RouterRun(call, self.observer, self.on_auth, request)
         while True:
             i, member = yield from self._claim(run, call)
             d, started = self.deployments[i], time.perf_counter()
