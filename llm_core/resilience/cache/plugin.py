@@ -7,7 +7,8 @@ cache); with ``cache.shared`` the list lives in the state store for that long an
 keeps it at most ``state.sync_interval`` s. Concurrent misses share one fetch (no stampede); a
 failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
-model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
+model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response;
+with ``cache.shared``, in every process sharing the store (:mod:`.invalidate`, :mod:`.epoch`).
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
