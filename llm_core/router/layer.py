@@ -115,8 +115,8 @@ class Router(Layer):
                 if i in run.tried:
                     continue
                 left = len(self.deployments) - len(run.tried) - 1
-                if run.skips(self.deployments[i], self.link(i), left):
-                    continue
+                if run.request is not None and run.skips(self.deployments[i], self.link(i), left):
+                    continue  # a request with tools, a deployment without: skipped unsent
                 member = yield from self.capacity.take(self.io, i)
                 if member is not None:
                     run.claimed(self.deployments[i])

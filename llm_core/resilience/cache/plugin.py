@@ -200,8 +200,10 @@ class AsyncCachingAdapter(Cache, AsyncStateIO, AsyncLayerAdapter):
         self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
     async def aclose(self) -> None:
-        """Close the chain, then the store's connections of this event loop (if it has any)."""
+        """Close the chain, wait for the stream writes still pending, then release the store's
+        connections of this event loop (if it has any)."""
         await super().aclose()
+        await self.access.background.drain()
         release = getattr(self.store, "aclose", None)
         if release is not None:
             await release()

@@ -14,11 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import warnings
 from typing import Any
 
-from llm_core.errors import scrub_secrets
-from llm_core.resilience.state.background import Background
+from llm_core.resilience.background import Background, warn_once
 from llm_core.resilience.state.protocol import StateStoreWarning, async_op
 
 __all__ = ["SharedCooldowns"]
@@ -28,16 +26,16 @@ class SharedCooldowns:
     """The cooldown keys of one state store (``store``), read at most every ``interval`` s.
 
     On an event loop, :meth:`publish` writes in a task of that loop
-    (:class:`~llm_core.resilience.state.background.Background`: kept referenced, its failure a
+    (:class:`~llm_core.resilience.background.Background`: kept referenced, its failure a
     :class:`StateStoreWarning` said once); ``AsyncClient.aclose()`` waits for the loop's
     pending ones, at most ``timeout`` s, and cancels what is left (:meth:`drain`).
     """
 
     def __init__(self, store: Any, prefix: str, interval: float, timeout: float = 1.0) -> None:
         self.store, self.prefix, self.interval = store, prefix + "cooldown:", interval
-        self.warned = False
         self._next: dict[str, float] = {}
-        self.background = Background(self._failed, timeout)
+        failed = warn_once("publishing a cooldown to the state store", StateStoreWarning)
+        self.background = Background(failed, timeout)
 
     def due(self, key: str) -> bool:
         """Whether ``key`` should be read now (and, if so, not again for ``interval`` s)."""
@@ -75,18 +73,6 @@ class SharedCooldowns:
             self.store.set(*args)
             return
         self.background.spawn(async_op(self.store, "set", *args))
-
-    def _failed(self, exc: BaseException) -> None:
-        if self.warned:
-            return
-        self.warned = True
-        warnings.warn(
-            f"publishing a cooldown to the state store failed ({type(exc).__name__}: "
-            f"{scrub_secrets(str(exc))[:200]}); other processes learn of it later "
-            "(reported once)",
-            StateStoreWarning,
-            stacklevel=2,
-        )
 
     async def drain(self) -> None:
         """Wait for this loop's pending publications (at most ``timeout`` s), cancel the rest."""

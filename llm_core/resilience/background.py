@@ -1,6 +1,7 @@
 """Writes to a store that a plain callback starts on the running event loop, done right.
 
-A stream's end, a breaker that opens: code that cannot ``await`` hands the write to
+A stream's end (the response cache's write, the router's lease), a breaker that opens (its
+publication): code that cannot ``await`` hands the write to
 :meth:`Background.spawn`. The task is kept referenced until it ends (an unreferenced task may
 be collected mid-flight), its failure goes to ``on_error`` (a warning, said once), never to an
 "exception was never retrieved", and :meth:`Background.drain` -- called by
@@ -11,10 +12,26 @@ cancels what is left, so closing a client leaves no write behind.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["Background"]
+from llm_core.errors import scrub_secrets
+
+__all__ = ["Background", "warn_once"]
+
+
+def warn_once(what: str, category: type[Warning]) -> Callable[[BaseException], None]:
+    """An ``on_error`` that warns ``"<what> failed (...)"`` as ``category``, the first time."""
+    warned: list[bool] = []
+
+    def report(exc: BaseException) -> None:
+        if not warned:
+            warned.append(True)
+            why = scrub_secrets(f"{type(exc).__name__}: {exc}")[:200]
+            warnings.warn(f"{what} failed ({why}) (reported once)", category, stacklevel=2)
+
+    return report
 
 
 class Background:

@@ -1,6 +1,8 @@
-"""The async shell publishes an opened or closed breaker in a background task: kept referenced,
-its failure one StateStoreWarning (never "exception was never retrieved"), and
-``AsyncClient.aclose()`` waits for it (or cancels it after a bound) -- nothing left behind."""
+"""Writes the async shells start from plain callbacks run as background tasks
+(``llm_core.resilience.background``): a breaker's publication, a finished stream's cache entry,
+a stream's router lease. Each is kept referenced, its failure one warning (never "exception was
+never retrieved"), and ``AsyncClient.aclose()`` waits for it (or cancels it after a bound) --
+nothing left behind. Real SQLite stores and the Ollama emulator on a real socket."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import gc
 import warnings
 
 import pytest
+from support.ollama_emulator import OllamaEmulator
 
 import llm_core
 from llm_core.resilience.cooldown.shared import SharedCooldowns
@@ -40,15 +43,15 @@ class StuckStore:
             raise
 
 
-async def watched(body) -> list:
-    """Run ``body()`` and return what reached the loop's exception handler."""
+async def watched(body) -> tuple:
+    """Run ``body()``: its result, and what reached the loop's exception handler."""
     reported: list = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, context: reported.append(context))
-    await body()
+    result = await body()
     gc.collect()
     await asyncio.sleep(0)
-    return reported
+    return result, reported
 
 
 def test_a_failed_publication_is_one_warning_not_a_lost_exception() -> None:
@@ -63,7 +66,7 @@ def test_a_failed_publication_is_one_warning_not_a_lost_exception() -> None:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reported = asyncio.run(watched(body))
+        _, reported = asyncio.run(watched(body))
     assert reported == []
     assert [w.category for w in caught] == [StateStoreWarning]
     assert "disk on fire" in str(caught[0].message)
@@ -78,7 +81,7 @@ def test_drain_cancels_a_publication_that_does_not_end() -> None:
         await shared.drain()  # bounded by the timeout
         assert shared.background.pending() == []
 
-    assert asyncio.run(watched(body)) == []
+    assert asyncio.run(watched(body)) == (None, [])
     assert store.cancelled == 1
 
 
@@ -101,5 +104,50 @@ def test_aclose_waits_for_the_publication(tmp_path) -> None:
         assert SQLiteState(path).get(key) is not None  # written before aclose returned
 
     with RefusedPort() as refused:
-        reported = asyncio.run(watched(body))
+        assert asyncio.run(watched(body)) == (None, [])
+
+
+def test_aclose_waits_for_a_streamed_answer_to_reach_the_shared_cache(tmp_path) -> None:
+    path = tmp_path / "state.db"
+    with OllamaEmulator() as server:
+        kwargs = {
+            "base_url": server.url,
+            "model": "llama3.2",
+            "cache": {"responses": True, "shared": True},
+            "state": {"url": f"sqlite:///{path}"},
+        }
+
+        async def body() -> None:
+            client = llm_core.AsyncClient("ollama", **kwargs)
+            async with client, client.stream("Hi", temperature=0, max_tokens=4) as stream:
+                async for _ in stream:
+                    pass  # its end stores the answer from a callback: a task
+            # closed: the entry is in the store before any other process looks
+
+        assert asyncio.run(watched(body)) == (None, [])
+        with llm_core.Client("ollama", **kwargs) as client:
+            assert client.generate("Hi", temperature=0, max_tokens=4).cached
+        assert server.count("/api/chat") == 1
+
+
+def test_aclose_waits_for_a_stream_to_give_its_router_lease_back(tmp_path) -> None:
+    path = tmp_path / "state.db"
+    with OllamaEmulator() as server:
+        one = {"provider": "ollama", "base_url": server.url, "name": "d0"}
+        kwargs = {
+            "model": "llama3.2",
+            "router": {"deployments": [one]},
+            "state": {"url": f"sqlite:///{path}"},
+        }
+
+        async def body() -> str:
+            async with llm_core.AsyncClient("router", **kwargs) as client:
+                key = client.adapter.capacity.leases[0]
+                async with client.stream("Hi", max_tokens=4) as stream:
+                    async for _ in stream:
+                        pass  # its end gives the lease back from a callback: a task
+            return key
+
+        key, reported = asyncio.run(watched(body))
     assert reported == []
+    assert SQLiteState(path).counts([key]) == [0]  # released before aclose returned
