@@ -104,3 +104,9 @@ def test_a_local_epoch_needs_no_store() -> None:
     first = epoch.cached()
     run(epoch.bump(SyncStateIO.io))
     assert first and epoch.cached() and first != epoch.cached()
+
+
+def test_a_foreign_epoch_value_is_a_short_suffix() -> None:
+    store = MemoryState()
+    store.set("e", b"x" * 10_000 + b"\xff", 60)
+    assert run(Epoch(store, "e", 0.0, 60).suffix(SyncStateIO.io)) == "." + "x" * 32

@@ -72,7 +72,8 @@ class Epoch:
             yield from self._publish(io, self.pending)
         raw = yield io(self.state, "get", self.key)
         if bumps == self._bumps:  # a bump while reading wins over what was read
-            self.token = raw.decode("ascii", "replace") if isinstance(raw, bytes) else ""
+            # What another writer put there is bounded: a key suffix, never a long value.
+            self.token = raw[:32].decode("ascii", "replace") if isinstance(raw, bytes) else ""
         return "." + self.token if self.token else ""
 
     def suffix(self, io: Any) -> Flow[str]:
