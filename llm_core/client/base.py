@@ -81,7 +81,8 @@ class ClientBase:
         return self._adapter
 
     def invalidate_cache(self) -> bool:
-        """Forget cached model lists and responses (False if this client caches nothing)."""
+        """Forget cached model lists and responses (False if this client caches nothing), in
+        every process sharing the cache (``cache.shared``; ``specs/scaling.md``)."""
         from llm_core.resilience.cache.invalidate import invalidate_cache
 
         return invalidate_cache(self._adapter)

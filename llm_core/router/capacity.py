@@ -12,7 +12,6 @@ can fail a request.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import time
@@ -20,7 +19,8 @@ import uuid
 from typing import Any
 
 from llm_core.flow import Flow
-from llm_core.resilience.state import async_op
+from llm_core.resilience.background import Background, warn_once
+from llm_core.resilience.state import StateStoreWarning, async_op
 from llm_core.router.deployments import Deployment
 from llm_core.router.policy import Policy
 
@@ -45,7 +45,8 @@ class Capacity:
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._ids = itertools.count()
         self._next_sync = 0.0
-        self._tasks: set[asyncio.Task] = set()  # releases from stream callbacks, kept referenced
+        # Releases from stream callbacks: kept referenced, drained by AsyncClient.aclose().
+        self.background = Background(warn_once("giving a lease back", StateStoreWarning))
 
     def take(self, io: Any, i: int) -> Flow[str | None]:
         """A slot at deployment ``i``: the lease's member id, or None while it has no room."""
@@ -76,9 +77,7 @@ class Capacity:
         if not self.is_async or not hasattr(store, "arelease"):
             store.release(key, member)  # MemoryState: a dict operation; never raises
             return
-        task = asyncio.get_running_loop().create_task(async_op(store, "release", key, member))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.background.spawn(async_op(store, "release", key, member))
 
     def sync(self, io: Any, policy: Policy) -> Flow[None]:
         """Every ``sync_interval`` s with a shared store: read the load of every process, write

@@ -4,7 +4,8 @@ A :class:`StateStore` keeps what several processes share. Every method is synchr
 thread-safe; a store may add coroutine twins named with an ``a`` prefix (``aget``, ``aset``,
 ...) for the async shells. Values are bytes; keys are plain strings (the caller prefixes them).
 
-A layer's flow calls a store through :meth:`SyncStateIO.io` / :meth:`AsyncStateIO.io`:
+A layer's flow calls a store through :meth:`SyncStateIO.io` / :meth:`AsyncStateIO.io`
+(:mod:`.io`, re-exported here):
 ``value = yield self.io(store, "get", key)``. The sync shell calls ``store.get`` at once; the
 async shell returns ``store.aget(key)`` when the store has it, else runs ``store.get`` in a
 worker thread (or inline when the store sets ``blocking = False``).
@@ -12,12 +13,10 @@ worker thread (or inline when the store sets ``blocking = False``).
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Protocol, runtime_checkable
-
-import anyio
+from typing import Protocol, runtime_checkable
 
 from llm_core.resilience.cache.access import StoreWarning
+from llm_core.resilience.state.io import AsyncStateIO, SyncStateIO, async_op
 
 __all__ = ["AsyncStateIO", "StateStore", "StateStoreWarning", "SyncStateIO", "async_op"]
 
@@ -52,32 +51,3 @@ class StateStore(Protocol):
     def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
         """Take ``cost`` tokens from the bucket ``key`` (refilled at ``rate`` per second, at most
         ``burst``): 0.0 when taken, else the seconds until enough tokens are there."""
-
-
-async def async_op(store: Any, name: str, *args: Any) -> Any:
-    """Run ``store.<name>(*args)`` for an async caller (the rules in the module docstring)."""
-    twin = getattr(store, "a" + name, None)
-    if twin is not None:
-        return await twin(*args)
-    method = getattr(store, name)
-    if getattr(store, "blocking", True) is False:
-        return method(*args)
-    return await anyio.to_thread.run_sync(functools.partial(method, *args))
-
-
-class SyncStateIO:
-    """Mixin of the sync shells: a store call inside a flow happens at once."""
-
-    @staticmethod
-    def io(store: Any, name: str, *args: Any) -> Any:
-        """``store.<name>(*args)``, done."""
-        return getattr(store, name)(*args)
-
-
-class AsyncStateIO:
-    """Mixin of the async shells: a store call inside a flow is an awaitable."""
-
-    @staticmethod
-    def io(store: Any, name: str, *args: Any) -> Any:
-        """An awaitable of ``store.<name>(*args)``."""
-        return async_op(store, name, *args)
