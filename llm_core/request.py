@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from llm_core.checks import check_json, check_optional_str
 from llm_core.errors import ValidationError
@@ -33,6 +33,9 @@ class Request:
     ``response_format``. ``repair`` is how many times a failing answer is sent back to the model
     with the validation error (None: the default, 1; ``specs/structured-output.md``).
     """
+
+    #: Which adapter method a layer's one-shot logic sends this to (see Layer.generate_of).
+    operation: ClassVar[str] = "generate"
 
     messages: list[Message]
     model: str | None = None

@@ -11,13 +11,16 @@ Modules by role: ``types`` (request and result), ``wire`` (bodies, answers, erro
 ``llm_core.cache`` layer runs).
 """
 
+from llm_core import lazy
 from llm_core.embeddings.types import Embeddings, EmbedRequest, coerce_texts
-from llm_core.embeddings.wire import (
-    embed_error,
-    ollama_body,
-    openai_body,
-    parse_ollama,
-    parse_openai,
+
+# the wires load the HTTP helpers: on first use (the cache layer needs only the types)
+__getattr__, __dir__ = lazy.exports(
+    __name__,
+    {
+        name: "llm_core.embeddings.wire"
+        for name in ("embed_error", "ollama_body", "openai_body", "parse_ollama", "parse_openai")
+    },
 )
 
 __all__ = [

@@ -13,24 +13,33 @@
 Stable within a minor version of llm-core (``specs/plugin-guide.md``).
 """
 
-from llm_core.http.adapters import AsyncHTTPAdapter, HTTPAdapter
-from llm_core.http.errors import (
-    error_for_status,
-    error_message,
-    message_from_json,
-    parse_retry_after,
-    shape_error,
-    translate_transport_error,
-)
-from llm_core.http.protocol import HTTPProtocol
-from llm_core.http.shapes import WrongShape, count_of, object_of, text_of
-from llm_core.http.shells import shells_for
-from llm_core.http.streaming import (
-    StreamParser,
-    StreamSpec,
-    StreamText,
-    aiter_ndjson,
-    iter_ndjson,
+from llm_core import lazy
+
+# Each name loads with its module on first use: a wire parser that needs only
+# ``llm_core.http.shapes`` does not load httpx2 and the shells at plugin discovery.
+__getattr__, __dir__ = lazy.exports(
+    __name__,
+    {
+        "AsyncHTTPAdapter": "llm_core.http.adapters",
+        "HTTPAdapter": "llm_core.http.adapters",
+        "HTTPProtocol": "llm_core.http.protocol",
+        "StreamParser": "llm_core.http.streaming",
+        "StreamSpec": "llm_core.http.streaming",
+        "StreamText": "llm_core.http.streaming",
+        "WrongShape": "llm_core.http.shapes",
+        "aiter_ndjson": "llm_core.http.streaming",
+        "count_of": "llm_core.http.shapes",
+        "error_for_status": "llm_core.http.errors",
+        "error_message": "llm_core.http.errors",
+        "iter_ndjson": "llm_core.http.streaming",
+        "message_from_json": "llm_core.http.errors",
+        "object_of": "llm_core.http.shapes",
+        "parse_retry_after": "llm_core.http.errors",
+        "shape_error": "llm_core.http.errors",
+        "shells_for": "llm_core.http.shells",
+        "text_of": "llm_core.http.shapes",
+        "translate_transport_error": "llm_core.http.errors",
+    },
 )
 
 __all__ = [

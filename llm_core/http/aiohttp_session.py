@@ -4,10 +4,11 @@
 :class:`~llm_core.http.AsyncHTTPAdapter` uses -- ``stream(method, path, json=, timeout=)`` and
 ``aclose()`` -- on one ``aiohttp.ClientSession``, so the shell, its framing, budgets and error
 translation stay the same. Its failures are raised as httpx2's exception classes (``from None``:
-no aiohttp exception is reachable from the error), so the llm-core error tree is identical on
-both transports. The wall-clock deadline in :data:`~llm_core.http.deadline.DEADLINE` becomes
-aiohttp's ``total`` timeout of each operation. The session is made lazily inside the running
-loop (adapters may be built outside one) and made again if the loop changed.
+no aiohttp exception is reachable from the error; see :mod:`llm_core.http.aiohttp_response`),
+so the llm-core error tree is identical on both transports. The wall-clock deadline in
+:data:`~llm_core.http.deadline.DEADLINE` becomes aiohttp's ``total`` timeout of each operation.
+The session is made lazily inside the running loop (adapters may be built outside one) and made
+again if the loop changed.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import asyncio
 import json as jsonlib
 import ssl
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx2
 
 from llm_core.errors import ConfigurationError
+from llm_core.http.aiohttp_response import FAILURES, Exchange, error_of
 from llm_core.http.deadline import DEADLINE
 
 try:
@@ -77,78 +77,6 @@ def _body(json: Any) -> bytes | None:
     return text.encode("utf-8")
 
 
-def _error(exc: BaseException) -> httpx2.HTTPError:
-    """The httpx2 exception class standing for an aiohttp (or socket) failure."""
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return httpx2.ConnectTimeout(text)
-    if isinstance(exc, aiohttp.SocketTimeoutError):
-        return httpx2.ReadTimeout(text)
-    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
-        return httpx2.ReadTimeout(text)  # the total: the deadline, which the shell reports
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx2.ConnectError(text)
-    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
-        return httpx2.RemoteProtocolError(text)
-    return httpx2.ReadError(text)
-
-
-_FAILURES: tuple[type[BaseException], ...] = (
-    (aiohttp.ClientError, OSError, asyncio.TimeoutError) if aiohttp is not None else ()
-)
-
-
-class _Response:
-    """What the shell reads of a response: status, headers, URL and the body's chunks.
-
-    ``headers`` is aiohttp's own case-insensitive mapping and ``url`` a ``str`` (the shell only
-    calls ``.get`` on one and ``str`` on the other), so a response costs no copies."""
-
-    __slots__ = ("_raw", "headers", "status_code", "url")
-
-    def __init__(self, raw: Any, url: str) -> None:
-        self._raw = raw
-        self.status_code: int = raw.status
-        self.headers = raw.headers
-        self.url = url
-
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        """The decoded body's chunks as they arrive (the session's ``total`` holds the
-        deadline)."""
-        chunks = self._raw.content.iter_any().__aiter__()
-        while True:
-            try:
-                chunk = await chunks.__anext__()
-            except StopAsyncIteration:
-                return
-            except _FAILURES as exc:
-                error = _error(exc)
-            else:
-                yield chunk
-                continue
-            raise error from None
-
-    async def aread(self, budget: Any) -> bytes:
-        """The whole body, counted by ``budget`` (a :class:`~llm_core.http.framing.Budget`):
-        read in one go when the server declared an uncompressed length within the budget's
-        byte limit, else chunk by chunk (so a false or missing length cannot buffer more)."""
-        raw, take, cap = self._raw, budget.take, budget.max_bytes
-        length = raw.content_length
-        try:
-            if (
-                length is not None
-                and (cap is None or length <= cap)
-                and "Content-Encoding" not in raw.headers
-            ):
-                return take(await raw.content.readexactly(length))
-            return b"".join([take(c) async for c in raw.content.iter_any()])
-        except asyncio.IncompleteReadError:
-            error: httpx2.HTTPError = httpx2.RemoteProtocolError("the body ended early")
-        except _FAILURES as exc:
-            error = _error(exc)
-        raise error from None
-
-
 def _left() -> float | None:
     deadline = DEADLINE.get()
     if deadline is None:
@@ -201,35 +129,29 @@ class AiohttpClient:
             return _phases(timeout, _left())
         return self._usual if DEADLINE.get() is None else _phases(self.timeout, _left())
 
-    @asynccontextmanager
-    async def stream(
-        self, method: str, path: str, *, json: Any = None, timeout: Any = None
-    ) -> AsyncIterator[_Response]:
-        """Send a request; yield its response with the body unread (httpx2's ``stream``)."""
+    def stream(self, method: str, path: str, *, json: Any = None, timeout: Any = None) -> Exchange:
+        """Send a request; ``async with`` gives its response with the body unread (httpx2's
+        ``stream``)."""
+        return Exchange(self, method, path, json, timeout)
+
+    async def send(self, method: str, path: str, json: Any, timeout: Any) -> tuple[Any, str]:
+        """The raw aiohttp response of one request, its failures as httpx2 errors."""
         url = self.base_url + path
-        headers = _JSON_HEADERS if json is not None else None
         try:
             raw = await self._session_now().request(
                 method,
                 url,
                 data=_body(json),
-                headers=headers,
+                headers=_JSON_HEADERS if json is not None else None,
                 allow_redirects=False,
                 proxy=self._proxy,
                 proxy_auth=self._proxy_auth,
                 timeout=self._client_timeout(timeout),
             )
-        except _FAILURES as exc:
-            error = _error(exc)
+        except FAILURES as exc:
+            error = error_of(exc)
         else:
-            try:
-                yield _Response(raw, url)
-            except BaseException:
-                raw.close()  # a body left unread (an error, a cancel): the connection goes,
-                await asyncio.sleep(0)  # its socket closed on this loop turn (as httpx2 does)
-                raise
-            raw.release()
-            return
+            return raw, url
         raise error from None
 
     async def aclose(self) -> None:

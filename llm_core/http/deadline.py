@@ -67,11 +67,13 @@ class _AsyncStream(httpcore2.AsyncNetworkStream):
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _fit(timeout, httpcore2.ReadTimeout))
+    # Plain functions handing back the inner stream's awaitable: no coroutine frame of our own
+    # on every read and write (httpcore2 awaits what they return).
+    def read(self, max_bytes: int, timeout: float | None = None) -> Any:  # type: ignore[override]
+        return self._stream.read(max_bytes, _fit(timeout, httpcore2.ReadTimeout))
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, _fit(timeout, httpcore2.WriteTimeout))
+    def write(self, buffer: bytes, timeout: float | None = None) -> Any:  # type: ignore[override]
+        return self._stream.write(buffer, _fit(timeout, httpcore2.WriteTimeout))
 
     async def aclose(self) -> None:
         await self._stream.aclose()

@@ -17,11 +17,11 @@ import pydantic
 from llm_core.config import ProviderConfig
 from llm_core.config.scaling import ROUTING_KEYS
 from llm_core.errors import ConfigurationError
+from llm_core.router import ROUTER
 
 __all__ = ["ROUTER", "Deployment", "deployments_of"]
 
 #: The provider name of the router itself: ``Client("router")``.
-ROUTER = "router"
 _ENV = "LLM_CORE_ROUTER__DEPLOYMENTS"
 _EXAMPLE = (
     '[{"provider": "ollama", "base_url": "http://gpu-a:11434"}, '

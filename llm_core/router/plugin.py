@@ -1,7 +1,8 @@
 """The ``llm_core.router`` plugin: ``Client("router")`` routes over ``settings.router.deployments``.
 
 It registers the provider name ``router`` (a placeholder adapter that does nothing) and wraps
-the primary whose provider is ``router`` in a :class:`~.layer.Router`. It is ``tryfirst`` and
+the primary whose provider is ``router`` in a :class:`~.layer.Router` (its shells in
+:mod:`.adapters`, imported only then). It is ``tryfirst`` and
 registered before ``llm_core.fallback``, so the router is the fallback chain's first link
 (``fallbacks=[...]`` serve when every deployment failed) and the response cache sits outside
 both. Each deployment is resolved through the same hook with ``role="deployment"``, so it gets
@@ -17,28 +18,9 @@ from typing import Any
 from llm_core.adapter import Adapter, AsyncAdapter
 from llm_core.errors import ConfigurationError
 from llm_core.hookspecs import hookimpl
-from llm_core.layers import AsyncLayerAdapter, LayerAdapter
-from llm_core.resilience.state import AsyncStateIO, SyncStateIO
-from llm_core.router.capacity import Capacity
-from llm_core.router.deployments import ROUTER, Deployment, deployments_of
-from llm_core.router.layer import Router
+from llm_core.router import ROUTER
 
-__all__ = ["AsyncRouterAdapter", "AsyncUnrouted", "RouterAdapter", "RouterPlugin", "Unrouted"]
-
-
-class RouterAdapter(SyncStateIO, Router, LayerAdapter):
-    """Sync shell of :class:`~.layer.Router`."""
-
-
-class AsyncRouterAdapter(AsyncStateIO, Router, AsyncLayerAdapter):
-    """Async shell of :class:`~.layer.Router`."""
-
-    async def aclose(self) -> None:
-        """Close the deployments, then wait for the lease releases still pending."""
-        try:
-            await super().aclose()
-        finally:
-            await self.capacity.background.drain()
+__all__ = ["AsyncUnrouted", "RouterPlugin", "Unrouted"]
 
 
 def _unrouted() -> ConfigurationError:
@@ -118,15 +100,6 @@ class RouterPlugin:
         adapter = yield
         if adapter is None or role != "primary" or config.provider != ROUTER:
             return adapter
-        deployments = deployments_of(config, settings, self.providers)
-        retry = settings.retry.model_copy(update={"max_attempts": settings.router.attempts})
-        linked = settings.model_copy(update={"retry": retry})
+        from llm_core.router.adapters import build  # the router's modules load on first use
 
-        def resolve(d: Deployment) -> Any:
-            return self.resolve(
-                config=d.config, settings=linked, is_async=is_async, role="deployment"
-            )
-
-        capacity = Capacity(self.states.get(settings), settings, deployments, is_async)
-        cls = AsyncRouterAdapter if is_async else RouterAdapter
-        return cls(adapter, deployments, settings, capacity, self.observer, resolve)
+        return build(adapter, config, settings, is_async, self)

@@ -5,7 +5,17 @@ the structured-output schema machinery (pydantic) and validates the model's argu
 Part of the plugin-author API: a provider decodes a call's arguments with :func:`arguments_of`.
 """
 
-from llm_core.tools.spec import Tool, to_tool, to_tools
-from llm_core.tools.wire import arguments_of
+from llm_core import lazy
+
+# loaded on first use: the fallback layer needs only llm_core.tools.support at discovery
+__getattr__, __dir__ = lazy.exports(
+    __name__,
+    {
+        "Tool": "llm_core.tools.spec",
+        "arguments_of": "llm_core.tools.wire",
+        "to_tool": "llm_core.tools.spec",
+        "to_tools": "llm_core.tools.spec",
+    },
+)
 
 __all__ = ["Tool", "arguments_of", "to_tool", "to_tools"]

@@ -4,6 +4,7 @@
 the in-process default; :mod:`.sqlite` the one-machine, several-process store.
 """
 
+from llm_core import lazy
 from llm_core.resilience.state.memory import MemoryState
 from llm_core.resilience.state.protocol import (
     AsyncStateIO,
@@ -12,7 +13,12 @@ from llm_core.resilience.state.protocol import (
     SyncStateIO,
     async_op,
 )
-from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
+
+# sqlite3 and the SQLite store load when a sqlite:// state URL is first used
+__getattr__, __dir__ = lazy.exports(
+    __name__,
+    {name: "llm_core.resilience.state.sqlite" for name in ("SQLiteState", "sqlite_path")},
+)
 
 __all__ = [
     "AsyncStateIO",

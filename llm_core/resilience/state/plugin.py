@@ -18,7 +18,6 @@ from llm_core import discovery
 from llm_core.errors import ConfigurationError, redact_url
 from llm_core.resilience.state.guard import Guarded
 from llm_core.resilience.state.memory import MemoryState
-from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
 
 __all__ = ["OPENERS_GROUP", "StatePlugin", "StateStores"]
 
@@ -43,6 +42,8 @@ class StatePlugin:
         if url == "memory":
             return MemoryState()
         if url.startswith("sqlite://"):
+            from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path  # on use
+
             return SQLiteState(sqlite_path(url), timeout=max(settings.state.timeout, 1.0))
         return None
 
