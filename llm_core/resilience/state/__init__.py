@@ -11,6 +11,7 @@ from llm_core.resilience.state.protocol import (
     StateStoreWarning,
     SyncStateIO,
     async_op,
+    call_soon,
 )
 from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
 
@@ -22,5 +23,6 @@ __all__ = [
     "StateStoreWarning",
     "SyncStateIO",
     "async_op",
+    "call_soon",
     "sqlite_path",
 ]

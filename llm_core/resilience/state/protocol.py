@@ -12,6 +12,7 @@ worker thread (or inline when the store sets ``blocking = False``).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from typing import Any, Protocol, runtime_checkable
 
@@ -19,7 +20,14 @@ import anyio
 
 from llm_core.resilience.cache.access import StoreWarning
 
-__all__ = ["AsyncStateIO", "StateStore", "StateStoreWarning", "SyncStateIO", "async_op"]
+__all__ = [
+    "AsyncStateIO",
+    "StateStore",
+    "StateStoreWarning",
+    "SyncStateIO",
+    "async_op",
+    "call_soon",
+]
 
 
 class StateStoreWarning(StoreWarning):
@@ -68,6 +76,18 @@ async def async_op(store: Any, name: str, *args: Any) -> Any:
     if getattr(store, "blocking", True) is False:
         return method(*args)
     return await anyio.to_thread.run_sync(functools.partial(method, *args))
+
+
+def call_soon(store: Any, is_async: bool, tasks: set[asyncio.Task], name: str, *args: Any) -> None:
+    """``store.<name>(*args)`` from a plain callback (a stream's end): at once in a sync shell
+    or for a store without coroutine twins (memory), else as a task on the running loop, kept
+    in ``tasks`` until it is done."""
+    if not is_async or not hasattr(store, "a" + name):
+        getattr(store, name)(*args)  # Guarded's sync calls are bounded and never raise
+        return
+    task = asyncio.get_running_loop().create_task(async_op(store, name, *args))
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
 
 
 class SyncStateIO:
