@@ -1,9 +1,10 @@
 """A router's deployments, checked once when the client is built: ``settings.router.deployments``.
 
 Each item is a provider config (``provider``, ``base_url``, ``model``, ``api_key``, ...) plus
-the routing keys (``name``, ``weight``, ``max_in_flight``, ``rpm``). A deployment without its
-own ``model`` serves the router's (``Client("router", model=...)``). Every problem is a
-:class:`~llm_core.errors.ConfigurationError` that names ``router.deployments[i]`` and the fix.
+the routing keys (``name``, ``weight``, ``max_in_flight``, ``rpm``, ``tpm``). A deployment
+without its own ``model`` serves the router's (``Client("router", model=...)``). Every problem
+is a :class:`~llm_core.errors.ConfigurationError` that names ``router.deployments[i]`` and the
+fix.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Deployment:
     max_in_flight: int | None = None
     rpm: int | None = None
     own_model: str | None = None
+    tpm: int | None = None
 
     @property
     def key(self) -> str:
@@ -109,6 +111,7 @@ def _deployment(i: int, item: dict[str, Any], config: ProviderConfig, providers:
         item.get("max_in_flight"),
         item.get("rpm"),
         model,
+        item.get("tpm"),
     )
 
 
