@@ -105,9 +105,9 @@ def test_a_request_waits_up_to_max_wait_for_its_budget(ollama, tmp_path, monkeyp
         answers = [c.generate(f"hi {i}") for i in range(3)]  # the third waits for one refill
     assert [a.content for a in answers] == ["echo: hi 0", "echo: hi 1", "echo: hi 2"]
     assert clock.sleeps == [pytest.approx(30.0)]  # 60 / rpm
-    with llm_core.Client("ollama", **{**kwargs, "rate_limit": {"rpm": 2, "max_wait": 10}}) as c:
-        with pytest.raises(e.RateLimitedError) as info:  # the same budget, 30 s away: too far
-            c.generate("again")
+    impatient = {**kwargs, "rate_limit": {"rpm": 2, "max_wait": 10}}
+    with llm_core.Client("ollama", **impatient) as c, pytest.raises(e.RateLimitedError) as info:
+        c.generate("again")  # the same budget, 30 s away: past this client's max_wait
     assert info.value.retry_after == pytest.approx(30.0) and len(clock.sleeps) == 1
     assert ollama.count("/api/chat") == 3
 
