@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from support.fake_clock import FakeClock
+from support.faults import Fault
 from support.ollama_emulator import OllamaEmulator
 from support.rate_limits import MODES, outcomes
 
@@ -92,6 +93,21 @@ def test_a_spent_budget_falls_back_and_is_neither_retried_nor_a_cooldown(tmp_pat
     assert {f.error_type for r in results for f in r.fallbacks} == {"RateLimitedError"}
     assert [type(err) for _, err in info.value.failures] == [e.RateLimitedError] * 2
     assert cooldown["state"] == "closed" and cooldown["failures"] == 0
+
+
+@pytest.mark.parametrize("mode", ["sync", "astream"])
+def test_a_call_is_charged_once_whatever_its_retries(ollama, tmp_path, monkeypatch, mode) -> None:
+    monkeypatch.setattr(get_plugin_manager().get_plugin("llm_core.retry"), "sleep", lambda s: None)
+    monkeypatch.setattr(get_plugin_manager().get_plugin("llm_core.retry"), "async_sleep", _no_wait)
+    ollama.faults.push(Fault.error(503), times=2, path="/api/chat")
+    kwargs = limited(ollama, tmp_path, rpm=2) | {"retry": {"max_attempts": 3}}
+    results = outcomes(mode, "ollama", 3, kwargs)
+    assert [len(r.attempts) for r in results[:2]] == [3, 1]  # 3 requests sent, 1 charged
+    assert isinstance(results[2], e.RateLimitedError) and ollama.count("/api/chat") == 4
+
+
+async def _no_wait(seconds: float) -> None:
+    return None
 
 
 def test_a_request_waits_up_to_max_wait_for_its_budget(ollama, tmp_path, monkeypatch) -> None:
