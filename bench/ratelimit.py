@@ -26,7 +26,8 @@ import timeit
 from pathlib import Path
 from typing import Any
 
-from resilience import Server, clocks, since  # the server child process and the clocks
+from resilience import Server  # the server child process and the clocks
+from timed_requests import timer
 
 import llm_core
 from llm_core import Request
@@ -54,18 +55,7 @@ def measure(url: str, plan: dict, db: str) -> list[dict]:
     make = {v: llm_core.AsyncClient("openai", **kwargs(v, url, db)) for v in VARIANTS}
     n, req = plan["requests"], Request("hi", max_tokens=8)
 
-    async def agenerate(v: str) -> None:
-        for _ in range(n):
-            await make[v].generate(req)
-
-    def per_request(v: str, is_async: bool) -> tuple[int, float, float]:
-        start = clocks()
-        if is_async:
-            loop.run_until_complete(agenerate(v))
-        else:
-            for _ in range(n):
-                sync[v].generate(req)
-        return since(n, start)
+    per_request = timer(sync, make, loop, req, n)
 
     rows = []
     for label, is_async in (("sync generate, us/request", False), ("async generate", True)):
