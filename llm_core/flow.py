@@ -22,10 +22,10 @@ consumer stops early they throw :class:`Closing` in, so the flow can still close
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
-__all__ = ["Closing", "Emit", "Flow", "aiterate", "arun", "iterate", "run"]
+__all__ = ["Closing", "Emit", "Flow", "aiterate", "arun", "iterate", "once", "run", "runs_flow"]
 
 T = TypeVar("T")
 
@@ -57,6 +57,19 @@ async def arun(flow: Flow[T]) -> T:
                 pending = flow.send(result)
     except StopIteration as stop:
         return stop.value
+
+
+def once(step: Callable[[], Any]) -> Flow[Any]:
+    """A flow of one step: ``step()``'s result (awaited by :func:`arun`), called when the flow
+    starts."""
+    return (yield step())
+
+
+def runs_flow(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a bare adapter's ``generate`` that only drives its own ``generate_flow(request,
+    deadline)``: a layer above then runs that flow inline (one driver for the whole stack)."""
+    method.runs_flow = True  # type: ignore[attr-defined]
+    return method
 
 
 class Emit:

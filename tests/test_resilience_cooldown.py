@@ -172,3 +172,19 @@ def test_concurrent_failures_count_each_one(reg: CooldownRegistry) -> None:
     for t in threads:
         t.join()
     assert reg.state("p", big)["failures"] == 400
+
+
+def test_refuses_says_what_admit_would_without_taking_the_probe(
+    reg: CooldownRegistry, clock: FakeClock
+) -> None:
+    assert not reg.refuses("p", S)  # never failed
+    fail(reg, 3)
+    assert reg.refuses("p", S)  # open
+    clock.advance(31)
+    assert not reg.refuses("p", S)  # half-open, nobody probing: a call would be the probe
+    assert not reg.refuses("p", S)  # asking took nothing
+    probe = reg.admit("p", S)
+    assert probe.probe and reg.refuses("p", S)  # its probe is in flight
+    assert not reg.admit("p", S).allowed  # as admit says
+    reg.record("p", S, probe, None)
+    assert not reg.refuses("p", S)  # closed again

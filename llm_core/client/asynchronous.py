@@ -78,6 +78,12 @@ class AsyncClient(ClientBase):
         loop = Loop(self, prompt, tools, max_rounds, approve, raise_tool_errors, fields)
         return AsyncStream(aiterate(stream_flow(loop)))
 
+    async def ainvalidate_cache(self) -> bool:
+        """:meth:`invalidate_cache`, awaiting a shared store (False if nothing is cached)."""
+        from llm_core.resilience.cache.invalidate import ainvalidate_cache
+
+        return await ainvalidate_cache(self._adapter)
+
     async def aclose(self) -> None:
         """Release connections and loaded models."""
         await self._adapter.aclose()

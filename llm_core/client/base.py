@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from llm_core.call import Call
 from llm_core.config import Settings, load_settings
 from llm_core.embeddings.types import Embeddings
 from llm_core.errors import ValidationError
-from llm_core.flow import Flow, run
+from llm_core.flow import Flow, once, run
+from llm_core.layers.layer import Layer
 from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
 from llm_core.tools.support import refuse_tools_direct
@@ -81,7 +82,8 @@ class ClientBase:
         return self._adapter
 
     def invalidate_cache(self) -> bool:
-        """Forget cached model lists and responses (False if this client caches nothing)."""
+        """Forget cached model lists and responses (False if this client caches nothing), in
+        every process sharing the cache (``cache.shared``; ``specs/scaling.md``)."""
         from llm_core.resilience.cache.invalidate import invalidate_cache
 
         return invalidate_cache(self._adapter)
@@ -136,14 +138,14 @@ class ClientBase:
             deadline=None if total is None else time.monotonic() + total,
         )
 
-    def _observed(self, call: Call, step: Callable[[], Any]) -> Flow[Any]:
-        """Run ``step()`` (the adapter call) between the call-start and call-end hooks."""
+    def _observed(self, call: Call, flow: Flow[Any]) -> Flow[Any]:
+        """Run ``flow`` (the adapter call) between the call-start and call-end hooks."""
         obs = self._observer
         if not obs.live_calls:
-            return (yield step())
+            return (yield from flow)
         obs.emit("llm_core_on_call_start", call=call)
         try:
-            result = yield step()
+            result = yield from flow
         except BaseException as exc:
             obs.emit("llm_core_on_call_end", call=call, response=None, error=exc)
             raise
@@ -159,7 +161,9 @@ class ClientBase:
         remote = _remote_images(request)
         if remote:  # fetched here, within the deadline (awaited on AsyncClient)
             yield from self._fetch_flow(remote, call)
-        return (yield from self._observed(call, lambda: self._adapter.generate(request, call)))
+        # the outermost layer's flow runs inline: one driver for client and layers
+        flow = Layer.generate_of(self._adapter, request, call)
+        return (yield from self._observed(call, flow))
 
     def _fetch_flow(self, remote: list[Any], call: Call) -> Flow[None]:
         from llm_core.image_fetch import fetch_flow
@@ -186,7 +190,7 @@ class ClientBase:
 
     def _list_models(self) -> Flow[list[ModelInfo]]:
         call = self._call("models")
-        return (yield from self._observed(call, lambda: self._adapter.list_models(call)))
+        return (yield from self._observed(call, once(lambda: self._adapter.list_models(call))))
 
     def _embed(self, texts: Any, fields: dict[str, Any]) -> Flow[Any]:
         from llm_core.embeddings.plan import job_flow
@@ -195,7 +199,7 @@ class ClientBase:
 
     def _health_check(self) -> Flow[Health]:
         call = self._call("health")
-        return (yield from self._observed(call, self._adapter.health_check))
+        return (yield from self._observed(call, once(self._adapter.health_check)))
 
 
 def _remote_images(request: Request) -> list[Any]:

@@ -38,8 +38,9 @@ def cached_flow(layer: Any, request: EmbedRequest, call: Any) -> Flow[Embeddings
     """One batch through the cache of ``layer`` (a :class:`~llm_core.resilience.cache.Cache`)."""
     access, model = layer.access, layer.inner.model_for(request)
     keys = [embedding_key(layer.key_config, model, request, text) for text in request.texts]
-    if layer.epoch:  # Client.invalidate_cache() bumped it: older vectors are not asked for
-        keys = [f"{key}.{layer.epoch}" for key in keys]
+    suffix = yield from layer.epoch.suffix(layer.io)  # invalidate_cache() bumps it
+    if suffix:  # older vectors are not asked for
+        keys = [key + suffix for key in keys]
     found = []
     for key in keys:  # one round trip per text: a store with a batch get may come later
         found.append((yield from access.get(key)))

@@ -17,7 +17,7 @@ import anyio
 
 from llm_core.embeddings.types import Embeddings, EmbedRequest, coerce_texts
 from llm_core.errors import EmbeddingMismatchError, ValidationError
-from llm_core.flow import Flow, arun, run
+from llm_core.flow import Flow, arun, once, run
 
 __all__ = [
     "BATCH_SIZE",
@@ -184,7 +184,7 @@ def job_flow(client: Any, texts: Any, fields: dict[str, Any]) -> Flow[Embeddings
 
     def step(batch: EmbedRequest) -> Flow[Embeddings]:
         call = client._call("embed", batch)
-        return client._observed(call, lambda: adapter.embed(batch, call))
+        return client._observed(call, once(lambda: adapter.embed(batch, call)))
 
     gather = arun_batches if client._is_async else run_batches
     results = yield gather(step, job.batches, concurrency, fields.get("progress"))

@@ -19,7 +19,7 @@ import httpx2
 
 from llm_core.adapter import Adapter, AsyncAdapter
 from llm_core.config import ProviderConfig
-from llm_core.flow import arun, run
+from llm_core.flow import arun, run, runs_flow
 from llm_core.http.client import HTTPClient
 from llm_core.http.deadline import achunks, chunks, guard, install
 from llm_core.http.streaming import StreamSpec
@@ -38,6 +38,7 @@ class HTTPAdapter(HTTPClient, Adapter):
         Adapter.__init__(self, config)
         self.http = install(httpx2.Client(**self.client_kwargs()))
 
+    @runs_flow
     def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         return run(self.generate_flow(request, deadline))
 
@@ -145,6 +146,7 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
         else:
             self.http = install(httpx2.AsyncClient(**self.client_kwargs()))
 
+    @runs_flow
     async def generate(self, request: Request, *, deadline: float | None = None) -> Response:
         return await arun(self.generate_flow(request, deadline))
 
@@ -194,6 +196,9 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
 
     async def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
         budget = self.budget(r, model, deadline)
+        aread = getattr(r, "aread", None)
+        if aread is not None and not isinstance(r, httpx2.Response):  # the aiohttp transport
+            return await aread(budget)
         return b"".join([budget.take(c) async for c in achunks(r.aiter_bytes(), deadline)])
 
     @asynccontextmanager

@@ -66,6 +66,9 @@ def _env_proxy(url: str) -> tuple[Any, Any]:
         return None, None
 
 
+_JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into each request
+
+
 def _body(json: Any) -> bytes | None:
     # httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused.
     if json is None:
@@ -96,17 +99,18 @@ _FAILURES: tuple[type[BaseException], ...] = (
 
 
 class _Response:
-    """What the shell reads of a response: status, headers, URL and the body's chunks."""
+    """What the shell reads of a response: status, headers, URL and the body's chunks.
+
+    ``headers`` is aiohttp's own case-insensitive mapping and ``url`` a ``str`` (the shell only
+    calls ``.get`` on one and ``str`` on the other), so a response costs no copies."""
 
     __slots__ = ("_raw", "headers", "status_code", "url")
 
     def __init__(self, raw: Any, url: str) -> None:
         self._raw = raw
         self.status_code: int = raw.status
-        self.headers = httpx2.Headers(
-            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.raw_headers]
-        )
-        self.url = httpx2.URL(url)
+        self.headers = raw.headers
+        self.url = url
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """The decoded body's chunks as they arrive (the session's ``total`` holds the
@@ -124,6 +128,26 @@ class _Response:
                 continue
             raise error from None
 
+    async def aread(self, budget: Any) -> bytes:
+        """The whole body, counted by ``budget`` (a :class:`~llm_core.http.framing.Budget`):
+        read in one go when the server declared an uncompressed length within the budget's
+        byte limit, else chunk by chunk (so a false or missing length cannot buffer more)."""
+        raw, take, cap = self._raw, budget.take, budget.max_bytes
+        length = raw.content_length
+        try:
+            if (
+                length is not None
+                and (cap is None or length <= cap)
+                and "Content-Encoding" not in raw.headers
+            ):
+                return take(await raw.content.readexactly(length))
+            return b"".join([take(c) async for c in raw.content.iter_any()])
+        except asyncio.IncompleteReadError:
+            error: httpx2.HTTPError = httpx2.RemoteProtocolError("the body ended early")
+        except _FAILURES as exc:
+            error = _error(exc)
+        raise error from None
+
 
 def _left() -> float | None:
     deadline = DEADLINE.get()
@@ -133,6 +157,13 @@ def _left() -> float | None:
     if left <= 0:
         raise httpx2.ConnectTimeout("the call's total deadline was reached")
     return left
+
+
+def _phases(t: httpx2.Timeout, total: float | None) -> Any:
+    connect = None if t.connect is None else t.connect + (t.pool or 0.0)
+    return aiohttp.ClientTimeout(
+        total=total, connect=connect, sock_connect=t.connect, sock_read=t.read
+    )
 
 
 class AiohttpClient:
@@ -146,11 +177,14 @@ class AiohttpClient:
         self._proxy, self._proxy_auth = _env_proxy(self.base_url)
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._usual = _phases(timeout, None)  # no deadline, the configured phases: built once
 
     def _session_now(self) -> Any:
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=POOL_LIMIT, ssl=_ssl_context())
+            # certifi's store is loaded (~15 ms) only for an https server
+            tls = _ssl_context() if self.base_url.startswith("https:") else True
+            connector = aiohttp.TCPConnector(limit=POOL_LIMIT, ssl=tls)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers=self.headers,
@@ -163,11 +197,9 @@ class AiohttpClient:
     def _client_timeout(self, timeout: Any) -> Any:
         # ``timeout`` is timeout_for's answer: the configured phases fitted to the deadline,
         # or httpx2.USE_CLIENT_DEFAULT. The deadline itself (DEADLINE) is the total.
-        t = timeout if isinstance(timeout, httpx2.Timeout) else self.timeout
-        connect = None if t.connect is None else t.connect + (t.pool or 0.0)
-        return aiohttp.ClientTimeout(
-            total=_left(), connect=connect, sock_connect=t.connect, sock_read=t.read
-        )
+        if isinstance(timeout, httpx2.Timeout):
+            return _phases(timeout, _left())
+        return self._usual if DEADLINE.get() is None else _phases(self.timeout, _left())
 
     @asynccontextmanager
     async def stream(
@@ -175,7 +207,7 @@ class AiohttpClient:
     ) -> AsyncIterator[_Response]:
         """Send a request; yield its response with the body unread (httpx2's ``stream``)."""
         url = self.base_url + path
-        headers = {"content-type": "application/json"} if json is not None else None
+        headers = _JSON_HEADERS if json is not None else None
         try:
             raw = await self._session_now().request(
                 method,

@@ -57,7 +57,9 @@ class Layer:
     def generate_of(adapter: Any, request: Request, call: Call) -> Flow[Response]:
         """``adapter``'s generate as a flow: an inner layer's own flow, run inline by the caller's
         ``yield from`` (one driver for the whole stack, no frame added per layer); a bare adapter
-        gets only the deadline.
+        gets only the deadline. A bare adapter whose ``generate`` only drives its own
+        ``generate_flow(request, deadline)`` (marked with :func:`~llm_core.flow.runs_flow`, as
+        the HTTP shells' are) has that flow run inline too: same steps, one driver fewer.
 
         A one-shot call of another kind goes to its own flow or method: an embedding batch (its
         request has ``operation = "embed"``) to ``embed_flow`` / ``embed``."""
@@ -67,7 +69,10 @@ class Layer:
             return _answer(adapter.embed, request, call.deadline)
         if isinstance(adapter, Layer):
             return adapter.generate_flow(request, call)
-        return _answer(adapter.generate, request, call.deadline)
+        generate = adapter.generate
+        if getattr(generate, "runs_flow", False):  # e.g. an HTTP shell's (flow.runs_flow)
+            return adapter.generate_flow(request, call.deadline)
+        return _answer(generate, request, call.deadline)
 
     def inner_list_models(self, call: Call) -> Flow[list[ModelInfo]]:
         """The inner adapter's model list, as a flow (an inner layer's runs inline)."""

@@ -14,7 +14,6 @@ can fail a request.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import time
@@ -22,8 +21,9 @@ import uuid
 from typing import Any
 
 from llm_core.flow import Flow
+from llm_core.resilience.background import Background, warn_once
 from llm_core.resilience.ratelimit.policy import Budget
-from llm_core.resilience.state import call_soon
+from llm_core.resilience.state import StateStoreWarning, async_op
 from llm_core.router.deployments import Deployment
 from llm_core.router.policy import Policy
 
@@ -40,8 +40,11 @@ class Capacity:
         self.store, self.deployments, self.is_async = store, deployments, is_async
         self.leases = [f"{base}inflight:{d.key}" for d in deployments]
         self.latencies = [f"{base}latency:{d.key}" for d in deployments]
-        prefix = settings.state.prefix
-        self.budgets = [Budget(prefix, d.key, d.rpm, d.tpm) for d in deployments]
+        # Releases and token corrections from stream callbacks: kept referenced, drained by
+        # AsyncClient.aclose().
+        self.background = Background(warn_once("giving a lease back", StateStoreWarning))
+        prefix, bg = settings.state.prefix, self.background
+        self.budgets = [Budget(prefix, d.key, d.rpm, d.tpm, bg) for d in deployments]
         self.shared = settings.state.url != "memory"
         self.counts_tokens = any(b.tpm is not None for b in self.budgets)
         # In this process's memory a lease only matters for a limit: the policy counts the rest.
@@ -53,7 +56,6 @@ class Capacity:
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._ids = itertools.count()
         self._next_sync = 0.0
-        self._tasks: set[asyncio.Task] = set()  # releases from stream callbacks, kept referenced
 
     def take(self, io: Any, i: int, tokens: int = 0) -> Flow[str | None]:
         """A slot at deployment ``i`` for a request of ``tokens`` estimated tokens: the lease's
@@ -89,8 +91,13 @@ class Capacity:
     def release_soon(self, i: int, member: str) -> None:
         """Give the slot back from a plain callback (a stream's end): at once in the sync shell
         or for an in-process store, else as a task on the running loop."""
-        if member:
-            call_soon(self.store, self.is_async, self._tasks, "release", self.leases[i], member)
+        store, key = self.store, self.leases[i]
+        if not member:
+            return
+        if not self.is_async or not hasattr(store, "arelease"):
+            store.release(key, member)  # MemoryState: a dict operation; never raises
+            return
+        self.background.spawn(async_op(store, "release", key, member))
 
     def sync(self, io: Any, policy: Policy) -> Flow[None]:
         """Every ``sync_interval`` s with a shared store: read the load of every process, write

@@ -33,6 +33,10 @@ __all__ = ["Router"]
 _CLOSED = {"state": "closed", "failures": 0, "retry_in": 0.0}
 
 
+def _never() -> bool:
+    return False
+
+
 class Router(Layer):
     """Routes each request to one of ``deployments`` (``inner`` is the unused placeholder)."""
 
@@ -59,8 +63,8 @@ class Router(Layer):
         self.queue_timeout, self.on_auth = router.queue_timeout, settings.fallback_on_auth_errors
         self._adapters: list[Any] = [None] * len(deployments)
         self._cooldowns: list[Callable[[], dict[str, Any]]] = [dict] * len(deployments)
+        self._refuses: list[Callable[[], bool]] = [_never] * len(deployments)
         self._resolve, self._lock = resolve, threading.Lock()
-        self._cooling_checked = 0.0  # when the deployments' cooldown states are read again
 
     @property
     def provider(self) -> str:
@@ -69,9 +73,10 @@ class Router(Layer):
 
     @property
     def supports_tools(self) -> bool:
-        """Whether every deployment's provider sends tools (a request may go to any of them);
-        the placeholder the router wraps says nothing about its deployments."""
-        return all(
+        """Whether any deployment's provider sends tools: a request with tools goes only to
+        those (the others are skipped, recorded as NotSupportedError); the placeholder the
+        router wraps says nothing about its deployments."""
+        return any(
             getattr(self.link(i), "supports_tools", False) for i in range(len(self._adapters))
         )
 
@@ -88,6 +93,7 @@ class Router(Layer):
                 if adapter is None:
                     adapter = self._resolve(self.deployments[i])
                     self._cooldowns[i] = getattr(adapter, "cooldown_state", None) or dict
+                    self._refuses[i] = getattr(adapter, "cooldown_refuses", None) or _never
                     self._adapters[i] = adapter
         return adapter
 
@@ -102,10 +108,10 @@ class Router(Layer):
     def _claim(self, run: RouterRun, call: Call, tokens: int) -> Flow[tuple[int, str]]:
         """A slot at the best untried deployment with room, waiting while none has any."""
         yield from self.capacity.sync(self.io, self.policy)
-        if time.monotonic() >= self._cooling_checked:  # every sync interval, or after a failure
-            self._cooling_checked = time.monotonic() + self.capacity.interval
-            for i, state in enumerate(self._cooldowns):
-                self.policy.stats[i].cooling = state().get("state") == "open"
+        # Cooling: open, or half-open with its one probe in flight -- its breaker would refuse
+        # the request unsent (a lock-free check per deployment; healthy ones have no breaker).
+        for stats, refuses in zip(self.policy.stats, self._refuses, strict=True):
+            stats.cooling = refuses()
         until, pause = None, 0.005
         while True:
             if run.order is None:  # once per request (and after each wait): failures move on
@@ -113,6 +119,9 @@ class Router(Layer):
             for i in run.order:
                 if i in run.tried:
                     continue
+                left = len(self.deployments) - len(run.tried) - 1
+                if run.request is not None and run.skips(self.deployments[i], self.link(i), left):
+                    continue  # a request with tools, a deployment without: skipped unsent
                 member = yield from self.capacity.take(self.io, i, tokens)
                 if member is not None:
                     run.claimed(self.deployments[i])
@@ -134,7 +143,7 @@ class Router(Layer):
             pause = min(pause * 2, 0.1)
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        run, tokens = RouterRun(call, self.observer, self.on_auth), self._tokens(request)
+        run, tokens = RouterRun(call, self.observer, self.on_auth, request), self._tokens(request)
         while True:
             i, member = yield from self._claim(run, call, tokens)
             d, started, latency = self.deployments[i], time.perf_counter(), None
@@ -145,7 +154,6 @@ class Router(Layer):
                 latency = time.perf_counter() - started
             except e.LLMError as exc:
                 yield from self.capacity.settle(self.io, i, tokens, None)  # refund its tokens
-                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             finally:
@@ -155,7 +163,7 @@ class Router(Layer):
             return run.answered(response, d)
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
-        run, tokens = RouterRun(call, self.observer, self.on_auth), self._tokens(request)
+        run, tokens = RouterRun(call, self.observer, self.on_auth, request), self._tokens(request)
         while True:
             i, member = yield from self._claim(run, call, tokens)
             d, started = self.deployments[i], time.perf_counter()
@@ -167,7 +175,6 @@ class Router(Layer):
                 if not isinstance(exc, e.LLMError):
                     raise
                 yield from self.capacity.settle(self.io, i, tokens, None)
-                self._cooling_checked = 0.0
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             self.policy.measured(i, time.perf_counter() - started)  # time to the first event

@@ -33,6 +33,13 @@ class RouterAdapter(SyncStateIO, Router, LayerAdapter):
 class AsyncRouterAdapter(AsyncStateIO, Router, AsyncLayerAdapter):
     """Async shell of :class:`~.layer.Router`."""
 
+    async def aclose(self) -> None:
+        """Close the deployments, then wait for the lease releases still pending."""
+        try:
+            await super().aclose()
+        finally:
+            await self.capacity.background.drain()
+
 
 def _unrouted() -> ConfigurationError:
     return ConfigurationError(

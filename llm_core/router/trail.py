@@ -16,6 +16,7 @@ from llm_core.resilience.fallback import should_fall_back
 from llm_core.resilience.retry.policy import error_text
 from llm_core.router.deployments import Deployment
 from llm_core.router.errors import DeploymentsExhaustedError
+from llm_core.tools.support import refuse_tools
 from llm_core.types import Attempt, Response
 
 __all__ = ["RouterRun", "label_of"]
@@ -29,13 +30,27 @@ def label_of(d: Deployment) -> str:
 class RouterRun:
     """The routing state of one call (sans-IO)."""
 
-    __slots__ = ("call", "failures", "observer", "on_auth", "order", "tried")
+    __slots__ = ("call", "failures", "observer", "on_auth", "order", "request", "tried")
 
-    def __init__(self, call: Any, observer: Any, on_auth: bool) -> None:
+    def __init__(self, call: Any, observer: Any, on_auth: bool, request: Any = None) -> None:
         self.call, self.observer, self.on_auth = call, observer, on_auth
+        self.request = request if getattr(request, "tools", None) else None  # with tools only
         self.failures: list[tuple[Deployment, e.LLMError]] = []
         self.tried: set[int] = set()
         self.order: list[int] | None = None  # the policy's order for this request
+
+    def skips(self, d: Deployment, adapter: Any, left: int) -> bool:
+        """Whether ``d`` cannot take this request (tools to a provider without them): then it
+        is skipped unsent and recorded as its NotSupportedError, as the fallback layer does;
+        ``left`` deployments remain untried after it."""
+        if self.request is None or getattr(adapter, "supports_tools", False):
+            return False
+        try:
+            refuse_tools(adapter, self.request, label_of(d))
+        except e.NotSupportedError as exc:
+            self.tried.add(d.index)
+            self.failed(d, exc, left)
+        return True
 
     def claimed(self, d: Deployment) -> None:
         """Deployment ``d`` gets the request now (after a failure: ``on_fallback``)."""
@@ -57,11 +72,19 @@ class RouterRun:
             raise error
         self.failures.append((d, error))
         if left == 0:
-            exhausted = DeploymentsExhaustedError(
+            exhausted: e.LLMError = DeploymentsExhaustedError(
                 [(label_of(f), err) for f, err in self.failures],
                 provider="router",
                 model=d.config.model,
             )
+            if all(isinstance(err, e.NotSupportedError) for _, err in self.failures):
+                why = "; ".join(f"{label_of(f)}: {err.message}" for f, err in self.failures)
+                exhausted = e.NotSupportedError(
+                    f"no deployment of the router can serve this: {why}",
+                    provider="router",
+                    model=d.config.model,
+                    hint=error.hint,
+                )
             exhausted.attempts = self._prior()  # type: ignore[attr-defined]
             raise exhausted from error
 

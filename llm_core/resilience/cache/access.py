@@ -16,7 +16,6 @@ text scrubbed of known credentials).
 
 from __future__ import annotations
 
-import asyncio
 import warnings
 from typing import Any
 
@@ -24,6 +23,7 @@ import anyio.to_thread
 
 from llm_core.errors import scrub_secrets
 from llm_core.flow import Flow, arun
+from llm_core.resilience.background import Background
 
 __all__ = ["StoreAccess", "StoreWarning"]
 
@@ -39,11 +39,12 @@ class StoreAccess:
     ``aget`` / ``aset``) or ``"thread"`` (await the sync methods in a worker thread).
     """
 
-    __slots__ = ("_tasks", "mode", "store", "warned")
+    __slots__ = ("background", "mode", "store", "warned")
 
     def __init__(self, store: Any, is_async: bool) -> None:
         self.store, self.warned = store, False
-        self._tasks: set[asyncio.Task] = set()  # background writes of streams, kept referenced
+        # Background writes of streams (kept referenced; drained by AsyncClient.aclose()).
+        self.background = Background(lambda exc: self.failed("set", exc))
         if not is_async or not getattr(store, "blocking", True):
             self.mode = "inline"
         elif callable(getattr(store, "aget", None)) and callable(getattr(store, "aset", None)):
@@ -83,9 +84,7 @@ class StoreAccess:
             for _ in flow:  # an inline set yields nothing
                 pass
             return
-        task = asyncio.get_running_loop().create_task(arun(flow))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.background.spawn(arun(flow))
 
     def failed(self, operation: str, exc: BaseException) -> None:
         """Report the store's first failure as a :class:`StoreWarning`."""

@@ -7,7 +7,8 @@ cache); with ``cache.shared`` the list lives in the state store for that long an
 keeps it at most ``state.sync_interval`` s. Concurrent misses share one fetch (no stampede); a
 failed fetch is not cached.
 ``client.adapter.invalidate_models()`` forgets the list at once (after pulling or loading a
-model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response.
+model, for instance); ``client.invalidate_cache()`` forgets the list and every cached response;
+with ``cache.shared``, in every process sharing the store (:mod:`.invalidate`, :mod:`.epoch`).
 
 Responses (``cache.responses = True``): the key is :func:`~.store.response_key` -- never the
 API key. Only deterministic requests (temperature 0 or a seed) are cached unless
@@ -36,10 +37,13 @@ from llm_core.hookspecs import hookimpl
 from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
 from llm_core.resilience.cache.access import StoreAccess
+from llm_core.resilience.cache.epoch import epochs_of
+from llm_core.resilience.cache.invalidate import Invalidation
 from llm_core.resilience.cache.shared import SharedStore
-from llm_core.resilience.cache.store import MemoryStore, ModelCache, response_key
+from llm_core.resilience.cache.store import ModelCache, response_key
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.singleflight import AsyncSingleFlight, SingleFlight
+from llm_core.resilience.state.io import AsyncStateIO, SyncStateIO
 from llm_core.types import ModelInfo, Response, StreamEvent
 
 __all__ = ["AsyncCachingAdapter", "Cache", "CachePlugin", "CachingAdapter"]
@@ -61,8 +65,9 @@ def _copy(response: Response, **changes: Any) -> Response:
     )
 
 
-class Cache(Layer):
-    """Caches the model list and (opt-in) the responses of the adapter chain below."""
+class Cache(Invalidation, Layer):
+    """Caches the model list and (opt-in) the responses of the adapter chain below
+    (invalidated by the methods of :class:`~.invalidate.Invalidation`)."""
 
     def __init__(
         self, inner: Any, config: Any, settings: Any, store: Any, observer: Observer
@@ -75,36 +80,22 @@ class Cache(Layer):
         local = min(self.models_ttl, settings.state.sync_interval) if shared else self.models_ttl
         self.models = ModelCache(local)
         self.models_key = f"models:{config.key()}" if shared else None
-        self.models_epoch = 0
         self.embeddings, self.responses = settings.cache.embeddings, settings.cache.responses
         self.tools = settings.cache.tools
-        self.epoch = 0  # part of every response key: bumping it orphans what any store holds
-
-    def invalidate(self) -> None:
-        """Forget the model list and every cached response of this client.
-
-        Works on any store (old keys are no longer asked for); the default in-memory store,
-        which belongs to this client alone, is also emptied to free its memory.
-        """
-        self.models.invalidate()
-        self.epoch += 1
-        if isinstance(self.store, MemoryStore):
-            self.store.clear()
-
-    def invalidate_models(self) -> None:
-        """Forget the cached model list; the next ``list_models`` fetches it again."""
-        self.models.invalidate()
-        self.models_epoch += 1  # a shared list under the old key is no longer asked for
+        # Part of every key: bumping one orphans what any store holds, in every process that
+        # shares the store (:mod:`.epoch`).
+        self.epoch, self.models_epoch = epochs_of(config, settings, store)
 
     # ------------------------------------------------------------------ responses
 
-    def _key(self, request: Request) -> str | None:
+    def _key(self, request: Request) -> Flow[str | None]:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
             return None
         if request.tools and not self.tools:  # the tools may have side effects
             return None
         key = response_key(self.key_config, self.inner.model_for(request), request)
-        return f"{key}.{self.epoch}" if self.epoch else key
+        suffix = self.epoch.cached()
+        return key + (suffix if suffix is not None else (yield from self.epoch.read(self.io)))
 
     def _hit(self, key: str, request: Request, started: float, call: Call) -> Flow[Any]:
         stored = yield from self.access.get(key)
@@ -123,7 +114,7 @@ class Cache(Layer):
         )
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        key = self._key(request)
+        key = yield from self._key(request)
         if key is None:
             return (yield from self.inner_generate(request, call))
         started = time.perf_counter()
@@ -141,7 +132,7 @@ class Cache(Layer):
         return response if led else self._as_hit(response, request, started, call)
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
-        key = self._key(request)
+        key = yield from self._key(request)
         if key is None:
             return (yield from self.open_inner(request, call))
         hit = yield from self._hit(key, request, time.perf_counter(), call)
@@ -171,7 +162,9 @@ class Cache(Layer):
             if found is not None:
                 return found
             generation = self.models.generation
-            key = self.models_key and f"{self.models_key}.{self.epoch}.{self.models_epoch}"
+            key = self.models_key
+            if key:
+                key += yield from self.models_epoch.suffix(self.io)
             models = (yield from self.access.get(key)) if key else None
             if models is None:
                 models = yield from self.inner_list_models(call)
@@ -186,7 +179,7 @@ class Cache(Layer):
         return list(models)
 
 
-class CachingAdapter(Cache, LayerAdapter):
+class CachingAdapter(Cache, SyncStateIO, LayerAdapter):
     """Sync shell of :class:`Cache` (single-flight across threads)."""
 
     def __init__(self, *args: Any) -> None:
@@ -199,7 +192,7 @@ class CachingAdapter(Cache, LayerAdapter):
         return iter(items)
 
 
-class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
+class AsyncCachingAdapter(Cache, AsyncStateIO, AsyncLayerAdapter):
     """Async shell of :class:`Cache` (single-flight across the tasks of one loop)."""
 
     def __init__(self, *args: Any) -> None:
@@ -207,8 +200,10 @@ class AsyncCachingAdapter(Cache, AsyncLayerAdapter):
         self.flights, self.access = AsyncSingleFlight(), StoreAccess(self.store, is_async=True)
 
     async def aclose(self) -> None:
-        """Close the chain, then the store's connections of this event loop (if it has any)."""
+        """Close the chain, wait for the stream writes still pending, then release the store's
+        connections of this event loop (if it has any)."""
         await super().aclose()
+        await self.access.background.drain()
         release = getattr(self.store, "aclose", None)
         if release is not None:
             await release()

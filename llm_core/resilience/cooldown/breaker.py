@@ -95,6 +95,14 @@ class CooldownRegistry:
             b.probing = True
             return Admission(True, probe=True)
 
+    def refuses(self, key: str, settings: CooldownSettings) -> bool:
+        """Whether :meth:`admit` would refuse a call to ``key`` now: open, or half-open with its
+        one probe already in flight (takes nothing; lock-free for a healthy provider)."""
+        b = self._breakers.get(key)
+        if b is None or b.opened_at is None:
+            return False
+        return b.probing or b.opened_at + settings.cooldown > self.clock()
+
     def record(
         self,
         key: str,

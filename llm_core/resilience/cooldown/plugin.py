@@ -77,6 +77,10 @@ class CooldownGate:
         """This provider's breaker state (for ``Health.extra["cooldown"]``)."""
         return self.registry.state(self.key, self.settings)
 
+    def refuses(self) -> bool:
+        """Whether a call would be refused now (open, or its half-open probe in flight)."""
+        return self.registry.refuses(self.key, self.settings)
+
 
 class Cooldown(Layer):
     """Refuses calls while the provider cools down; records every call's outcome."""
@@ -88,6 +92,10 @@ class Cooldown(Layer):
     def cooldown_state(self) -> dict[str, Any]:
         """This provider's breaker state."""
         return self.gate.state()
+
+    def cooldown_refuses(self) -> bool:
+        """Whether the next call would be refused without being sent (the router skips it)."""
+        return self.gate.refuses()
 
     def enter_flow(self) -> Flow[Admission]:
         """Adopt what other processes published (now and then), then admit the call."""
@@ -145,6 +153,14 @@ class CooldownAdapter(Cooldown, SyncStateIO, LayerAdapter):
 class AsyncCooldownAdapter(Cooldown, AsyncStateIO, AsyncLayerAdapter):
     """Async shell of :class:`Cooldown`."""
 
+    async def aclose(self) -> None:
+        """Close the chain, then wait for (or cancel) this loop's pending publications."""
+        try:
+            await super().aclose()
+        finally:
+            if self.gate.shared is not None:
+                await self.gate.shared.drain()
+
 
 class CooldownPlugin:
     """``llm_core.cooldown``: a breaker around each link (``registry`` injectable for tests);
@@ -172,6 +188,6 @@ class CooldownPlugin:
         if found is None:
             state = settings.state
             found = self._shared[id(store)] = SharedCooldowns(
-                store, state.prefix, state.sync_interval
+                store, state.prefix, state.sync_interval, max(4 * state.timeout, 0.5)
             )
         return found

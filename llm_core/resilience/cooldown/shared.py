@@ -16,18 +16,26 @@ import json
 import time
 from typing import Any
 
-from llm_core.resilience.state.protocol import async_op
+from llm_core.resilience.background import Background, warn_once
+from llm_core.resilience.state.protocol import StateStoreWarning, async_op
 
 __all__ = ["SharedCooldowns"]
 
 
 class SharedCooldowns:
-    """The cooldown keys of one state store (``store``), read at most every ``interval`` s."""
+    """The cooldown keys of one state store (``store``), read at most every ``interval`` s.
 
-    def __init__(self, store: Any, prefix: str, interval: float) -> None:
+    On an event loop, :meth:`publish` writes in a task of that loop
+    (:class:`~llm_core.resilience.background.Background`: kept referenced, its failure a
+    :class:`StateStoreWarning` said once); ``AsyncClient.aclose()`` waits for the loop's
+    pending ones, at most ``timeout`` s, and cancels what is left (:meth:`drain`).
+    """
+
+    def __init__(self, store: Any, prefix: str, interval: float, timeout: float = 1.0) -> None:
         self.store, self.prefix, self.interval = store, prefix + "cooldown:", interval
         self._next: dict[str, float] = {}
-        self._tasks: set[asyncio.Task] = set()
+        failed = warn_once("publishing a cooldown to the state store", StateStoreWarning)
+        self.background = Background(failed, timeout)
 
     def due(self, key: str) -> bool:
         """Whether ``key`` should be read now (and, if so, not again for ``interval`` s)."""
@@ -60,10 +68,12 @@ class SharedCooldowns:
         value = json.dumps({"until": until, "failures": failures}).encode()
         args = (self.prefix + key, value, max(retry_in, self.interval, 1.0))
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop()
         except RuntimeError:  # a sync caller: the guarded store is bounded by its timeout
             self.store.set(*args)
             return
-        task = loop.create_task(async_op(self.store, "set", *args))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.background.spawn(async_op(self.store, "set", *args))
+
+    async def drain(self) -> None:
+        """Wait for this loop's pending publications (at most ``timeout`` s), cancel the rest."""
+        await self.background.drain()

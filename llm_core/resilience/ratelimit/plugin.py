@@ -117,6 +117,13 @@ class AsyncRateLimitAdapter(RateLimit, AsyncStateIO, AsyncLayerAdapter):
 
     is_async = True
 
+    async def aclose(self) -> None:
+        """Close the inner adapter, then wait for the token corrections still pending."""
+        try:
+            await super().aclose()
+        finally:
+            await self.budget.background.drain()
+
 
 class RateLimitPlugin:
     """``llm_core.rate_limit``, built by the core with the process's state stores."""

@@ -21,12 +21,13 @@ plain callback (a stream's end).
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import Any
 
 from llm_core.flow import Flow
-from llm_core.resilience.state.protocol import call_soon
+from llm_core.resilience.background import Background, warn_once
+from llm_core.resilience.state.io import async_op
+from llm_core.resilience.state.protocol import StateStoreWarning
 
 __all__ = ["COMPLETION_ESTIMATE", "Budget", "estimate_tokens", "used_tokens"]
 
@@ -57,14 +58,25 @@ def used_tokens(result: Any) -> int | None:
 
 
 class Budget:
-    """The ``rpm`` / ``tpm`` buckets of one provider key (either may be None: no limit)."""
+    """The ``rpm`` / ``tpm`` buckets of one provider key (either may be None: no limit);
+    ``background`` runs the corrections sent from stream callbacks on the async shell (drained
+    by ``AsyncClient.aclose()``)."""
 
-    __slots__ = ("rpm", "rpm_key", "tasks", "tpm", "tpm_key")
+    __slots__ = ("background", "rpm", "rpm_key", "tpm", "tpm_key")
 
-    def __init__(self, prefix: str, key: str, rpm: int | None, tpm: int | None) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        key: str,
+        rpm: int | None,
+        tpm: int | None,
+        background: Background | None = None,
+    ) -> None:
         self.rpm, self.tpm = rpm, tpm
         self.rpm_key, self.tpm_key = f"{prefix}ratelimit:rpm:{key}", f"{prefix}ratelimit:tpm:{key}"
-        self.tasks: set[asyncio.Task] = set()  # corrections sent from stream callbacks
+        self.background = background or Background(
+            warn_once("correcting a token budget", StateStoreWarning)
+        )
 
     @property
     def active(self) -> bool:
@@ -118,6 +130,10 @@ class Budget:
         """:meth:`settle` from a plain callback (a stream's end): at once in the sync shell,
         as a task on the running loop in the async one."""
         delta = self.correction(cost, result)
-        if delta:
-            rate, burst = self.tpm / 60.0, float(self.tpm)  # type: ignore[operator]
-            call_soon(store, is_async, self.tasks, "take", self.tpm_key, rate, burst, delta, True)
+        if not delta:
+            return
+        args = (self.tpm_key, self.tpm / 60.0, float(self.tpm), float(delta), True)  # type: ignore[operator]
+        if not is_async or not hasattr(store, "atake"):
+            store.take(*args)  # Guarded's sync calls are bounded and never raise; memory: a dict
+            return
+        self.background.spawn(async_op(store, "take", *args))

@@ -11,7 +11,6 @@ from llm_core.resilience.state.protocol import (
     StateStoreWarning,
     SyncStateIO,
     async_op,
-    call_soon,
 )
 from llm_core.resilience.state.sqlite import SQLiteState, sqlite_path
 
@@ -23,6 +22,5 @@ __all__ = [
     "StateStoreWarning",
     "SyncStateIO",
     "async_op",
-    "call_soon",
     "sqlite_path",
 ]

@@ -4,7 +4,8 @@ A :class:`StateStore` keeps what several processes share. Every method is synchr
 thread-safe; a store may add coroutine twins named with an ``a`` prefix (``aget``, ``aset``,
 ...) for the async shells. Values are bytes; keys are plain strings (the caller prefixes them).
 
-A layer's flow calls a store through :meth:`SyncStateIO.io` / :meth:`AsyncStateIO.io`:
+A layer's flow calls a store through :meth:`SyncStateIO.io` / :meth:`AsyncStateIO.io`
+(:mod:`.io`, re-exported here):
 ``value = yield self.io(store, "get", key)``. The sync shell calls ``store.get`` at once; the
 async shell returns ``store.aget(key)`` when the store has it, else runs ``store.get`` in a
 worker thread (or inline when the store sets ``blocking = False``).
@@ -12,22 +13,12 @@ worker thread (or inline when the store sets ``blocking = False``).
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from typing import Any, Protocol, runtime_checkable
-
-import anyio
+from typing import Protocol, runtime_checkable
 
 from llm_core.resilience.cache.access import StoreWarning
+from llm_core.resilience.state.io import AsyncStateIO, SyncStateIO, async_op
 
-__all__ = [
-    "AsyncStateIO",
-    "StateStore",
-    "StateStoreWarning",
-    "SyncStateIO",
-    "async_op",
-    "call_soon",
-]
+__all__ = ["AsyncStateIO", "StateStore", "StateStoreWarning", "SyncStateIO", "async_op"]
 
 
 class StateStoreWarning(StoreWarning):
@@ -65,44 +56,3 @@ class StateStore(Protocol):
         taken then). A cost <= 0 is a refund, always applied; ``force`` takes ``cost`` even from
         a bucket that holds less (a debt later takes wait for). The bucket never holds more than
         ``burst``. Rate limits correct a charged estimate so (``specs/scaling.md``)."""
-
-
-async def async_op(store: Any, name: str, *args: Any) -> Any:
-    """Run ``store.<name>(*args)`` for an async caller (the rules in the module docstring)."""
-    twin = getattr(store, "a" + name, None)
-    if twin is not None:
-        return await twin(*args)
-    method = getattr(store, name)
-    if getattr(store, "blocking", True) is False:
-        return method(*args)
-    return await anyio.to_thread.run_sync(functools.partial(method, *args))
-
-
-def call_soon(store: Any, is_async: bool, tasks: set[asyncio.Task], name: str, *args: Any) -> None:
-    """``store.<name>(*args)`` from a plain callback (a stream's end): at once in a sync shell
-    or for a store without coroutine twins (memory), else as a task on the running loop, kept
-    in ``tasks`` until it is done."""
-    if not is_async or not hasattr(store, "a" + name):
-        getattr(store, name)(*args)  # Guarded's sync calls are bounded and never raise
-        return
-    task = asyncio.get_running_loop().create_task(async_op(store, name, *args))
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-
-
-class SyncStateIO:
-    """Mixin of the sync shells: a store call inside a flow happens at once."""
-
-    @staticmethod
-    def io(store: Any, name: str, *args: Any) -> Any:
-        """``store.<name>(*args)``, done."""
-        return getattr(store, name)(*args)
-
-
-class AsyncStateIO:
-    """Mixin of the async shells: a store call inside a flow is an awaitable."""
-
-    @staticmethod
-    def io(store: Any, name: str, *args: Any) -> Any:
-        """An awaitable of ``store.<name>(*args)``."""
-        return async_op(store, name, *args)
