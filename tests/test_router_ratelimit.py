@@ -70,3 +70,12 @@ def test_tpm_charges_what_the_estimate_missed(tmp_path, mode) -> None:
     assert served == [3, 7]
     by_d0 = [r for r in results if r.attempts[-1].deployment == "d0"]
     assert sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in by_d0) == 3 * 103
+
+
+def test_deployments_without_budgets_of_their_own_take_rate_limit(tmp_path) -> None:
+    with emulators(0, 0, 0) as servers:
+        kwargs = routed(servers, [{}, {"rpm": None}, {"rpm": 1}], tmp_path)
+        results = outcomes("sync", "router", 9, kwargs | {"rate_limit": {"rpm": 2}})
+        served = [chats(s) for s in servers]
+    assert all(isinstance(r, llm_core.Response) for r in results), results
+    assert served == [2, 6, 1]  # rate_limit's 2, no limit ("rpm": None), its own 1

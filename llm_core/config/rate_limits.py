@@ -2,8 +2,9 @@
 
 ``settings.rate_limit`` (``LLM_CORE_RATE_LIMIT__RPM``, ``__TPM``, ``__MAX_WAIT``) limits each
 provider a client talks to (the primary and each fallback link, each its own budget, shared by
-every process on the same state store); a router's deployments carry their own ``rpm`` /
-``tpm`` keys, checked by :func:`per_minute` too (``specs/scaling.md``, "Rate limits").
+every process on the same state store); a router's deployments carry ``rpm`` / ``tpm`` keys
+(these budgets by default), checked by :func:`per_minute` too (``specs/scaling.md``, "Rate
+limits").
 """
 
 from __future__ import annotations

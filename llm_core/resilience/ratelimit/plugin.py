@@ -11,8 +11,8 @@ is neither retried nor counted as the provider failing. A request over budget wa
 The budget lives in the state store (``state.url``), so every process on it shares it; the
 store is :class:`~llm_core.resilience.state.guard.Guarded` (or this process's memory), so a
 store fault never fails a request: the budget is then kept in this process's memory until the
-store answers again. A router's deployments are left alone (their own ``rpm`` / ``tpm`` keys
-charge the same kind of budget, in :mod:`llm_core.router.capacity`).
+store answers again. A router's deployments are left alone: their ``rpm`` / ``tpm`` keys
+(``rate_limit``'s by default) charge the same budgets in :mod:`llm_core.router.capacity`.
 """
 
 from __future__ import annotations
