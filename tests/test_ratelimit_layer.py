@@ -133,3 +133,13 @@ def test_without_limits_no_layer_is_added(ollama, tmp_path) -> None:
         assert "RateLimit" not in repr(client.adapter)
     with llm_core.Client("ollama", **limited(ollama, tmp_path, rpm=5)) as client:
         assert "RateLimitAdapter(CooldownAdapter(" in repr(client.adapter)
+
+
+def test_embedding_batches_are_charged_too(ollama, tmp_path) -> None:
+    kwargs = limited(ollama, tmp_path, rpm=2, tpm=1000) | {"model": "nomic-embed-text"}
+    with llm_core.Client("ollama", **kwargs) as client:
+        done = [client.embed([f"text {i}", "more"]) for i in range(2)]
+        with pytest.raises(e.RateLimitedError) as info:
+            client.embed(["one too many"])
+    assert [len(r) for r in done] == [2, 2] and ollama.count("/api/embed") == 2
+    assert info.value.limit == "rpm"
