@@ -119,6 +119,7 @@ BENCHES = {
     "structured": "bench/structured.py",
     "state": "bench/state_cache.py",
     "router": "bench/router.py",
+    "ratelimit": "bench/ratelimit.py",
 }
 
 

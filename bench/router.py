@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from resilience import Server, clocks, since  # the server child process and the clocks
+from timed_requests import timer
 
 import llm_core
 from llm_core import Request
@@ -48,18 +49,7 @@ def measure(url: str, plan: dict) -> list[dict]:
         "go", max_tokens=plan["chunks"], options={"extra_body": {"words": plan["chunks"]}}
     )
 
-    async def agenerate(v: str) -> None:
-        for _ in range(n):
-            await make[v].generate(req)
-
-    def per_request(v: str, is_async: bool) -> tuple[int, float, float]:
-        start = clocks()
-        if is_async:
-            loop.run_until_complete(agenerate(v))
-        else:
-            for _ in range(n):
-                sync[v].generate(req)
-        return since(n, start)
+    per_request = timer(sync, make, loop, req, n)
 
     def chunk_rate(v: str) -> tuple[int, float, float]:
         start = clocks()

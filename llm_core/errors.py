@@ -14,6 +14,8 @@ Every error raised by llm-core, by a provider adapter or by a core wrapper is on
     │   ├── AuthenticationError       401/403: missing or wrong API token
     │   ├── ModelNotFoundError        the model is not installed or not loaded
     │   ├── RateLimitError            429: carries retry_after (seconds) when the server said
+    │   │   └── RateLimitedError      this client's own rate_limit budget is spent (rpm/tpm);
+    │   │                             not retried, a fallback chain moves on
     │   ├── ServerError               5xx or a busy server: usually transient
     │   ├── InvalidResponseError      non-JSON or wrongly shaped answer (wrong base URL?)
     │   │   └── StructuredOutputError the answer failed the schema= it was asked for; carries
@@ -59,6 +61,7 @@ __all__ = [
     "PluginError",
     "ProviderError",
     "RateLimitError",
+    "RateLimitedError",
     "ServerError",
     "StructuredOutputError",
     "TimeoutError",
@@ -163,6 +166,17 @@ class RateLimitError(ProviderError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class RateLimitedError(RateLimitError):
+    """The client's own budget (``rate_limit.rpm`` / ``.tpm``, or a router deployment's) is
+    spent and did not come back within ``rate_limit.max_wait``; ``limit`` names it (``"rpm"``
+    or ``"tpm"``), ``retry_after`` is when it would have. Never retried (waiting is what the
+    limiter already did); a fallback chain moves on to its next link."""
+
+    def __init__(self, message: str, *, limit: str = "rpm", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
 
 
 class ServerError(ProviderError):

@@ -111,3 +111,23 @@ def test_sqlite_leases_are_one_budget_across_processes(tmp_path):
     taken = [int(p.communicate(timeout=60)[0]) for p in procs]
     assert sum(taken) == 10  # BEGIN IMMEDIATE: never more than the limit, whoever asks
     assert SQLiteState(path).counts(["slots"]) == [10]
+
+
+def test_a_refund_is_always_applied_and_the_bucket_stays_capped_at_its_burst(store_and_clock):
+    store, _ = store_and_clock
+    assert store.take("t", 0.001, 10.0, 8.0) == 0.0  # 2 left
+    assert store.take("t", 0.001, 10.0, -5.0) == 0.0  # a refund: 7 left
+    assert store.take("t", 0.001, 10.0, 7.0) == 0.0
+    assert store.take("t", 0.001, 10.0, -50.0) == 0.0  # refunding more than was taken: full
+    assert store.take("t", 0.001, 10.0, 10.0) == 0.0
+    assert store.take("t", 0.001, 10.0, 1.0) > 0  # never more than the burst came back
+
+
+def test_a_forced_take_leaves_a_debt_that_later_takes_wait_for(store_and_clock):
+    store, _ = store_and_clock
+    assert store.take("d", 1.0, 10.0, 10.0) == 0.0
+    assert store.take("d", 1.0, 10.0, 5.0) > 0  # refused: nothing taken
+    assert store.take("d", 1.0, 10.0, 5.0, True) == 0.0  # forced: 5 owed
+    assert store.take("d", 1.0, 10.0, 1.0) == pytest.approx(6.0, abs=0.2)
+    assert store.take("d", 1.0, 10.0, -3.0) == 0.0  # a refund pays part of the debt
+    assert store.take("d", 1.0, 10.0, 1.0) == pytest.approx(3.0, abs=0.2)

@@ -11,11 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from llm_core.config.rate_limits import per_minute
+
 __all__ = ["ROUTING_KEYS", "STRATEGIES", "RouterSettings", "StateSettings"]
 
 _STRICT = ConfigDict(extra="forbid", validate_assignment=True)
 STRATEGIES = ("round_robin", "least_in_flight", "lowest_latency", "weighted")
-ROUTING_KEYS = ("name", "weight", "max_in_flight", "rpm")
+ROUTING_KEYS = ("name", "weight", "max_in_flight", "rpm", "tpm")
 
 
 class StateSettings(BaseModel):
@@ -38,10 +40,10 @@ class RouterSettings(BaseModel):
     """The ``llm_core.router`` plugin: one logical provider over ``deployments``.
 
     Each deployment is ``{"provider": ..., "base_url": ..., ...}`` plus optional ``name``,
-    ``weight``, ``max_in_flight`` and ``rpm``. ``strategy`` is one of :data:`STRATEGIES`. Each
-    deployment gets ``attempts`` tries before the next one is asked; a request waits at most
-    ``queue_timeout`` s for a free slot; a lease left by a crashed process expires after
-    ``lease_ttl`` s.
+    ``weight``, ``max_in_flight``, ``rpm`` and ``tpm`` (requests and tokens per minute).
+    ``strategy`` is one of :data:`STRATEGIES`. Each deployment gets ``attempts`` tries before
+    the next one is asked; a request waits at most ``queue_timeout`` s for a free slot; a lease
+    left by a crashed process expires after ``lease_ttl`` s.
     """
 
     model_config = _STRICT
@@ -74,8 +76,10 @@ class RouterSettings(BaseModel):
             weight = item.get("weight", 1.0)
             if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
                 raise ValueError(f"deployments[{i}].weight must be a number > 0")
-            for key in ("max_in_flight", "rpm"):
-                n = item.get(key)
-                if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
-                    raise ValueError(f"deployments[{i}].{key} must be an integer >= 1")
+            n = item.get("max_in_flight")
+            if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+                raise ValueError(f"deployments[{i}].max_in_flight must be an integer >= 1")
+            for key in ("rpm", "tpm"):
+                if key in item:
+                    item[key] = per_minute(item[key], f"deployments[{i}].{key}")
         return value

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from llm_core.checks import check_api_key, check_base_url, remember_basic_auth, split_user_info
+from llm_core.config.rate_limits import RateLimitSettings
 from llm_core.config.scaling import RouterSettings, StateSettings
 from llm_core.config.sections import (
     _STRICT,
@@ -127,6 +128,7 @@ class Settings(ProviderConfig, BaseSettings):
     fallback_on_auth_errors: bool = False
     router: RouterSettings = Field(default_factory=RouterSettings)
     state: StateSettings = Field(default_factory=StateSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
 
     @field_validator("fallbacks", mode="before")
     @classmethod

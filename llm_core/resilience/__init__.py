@@ -17,7 +17,8 @@ def core_plugins(pm: Any) -> dict[str, Any]:
 
     Order matters for wrappers of equal priority: from the bare adapter outwards,
     ``llm_core.observe`` (trylast, registered after retry so it sits inside it),
-    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.router`` (tryfirst,
+    ``llm_core.retry`` (trylast), ``llm_core.cooldown``, ``llm_core.rate_limit`` (normal,
+    registered after cooldown so it sits outside it), ``llm_core.router`` (tryfirst,
     registered before fallback so the router is the chain's first link), ``llm_core.fallback``
     (tryfirst, so a plugin's normal-priority wrapper sits inside it and sees each link once;
     inside a router, each deployment once), ``llm_core.cache``
@@ -31,6 +32,7 @@ def core_plugins(pm: Any) -> dict[str, Any]:
     from llm_core.resilience.fallback import FallbackPlugin
     from llm_core.resilience.log import LoggingPlugin
     from llm_core.resilience.observe import ObservePlugin
+    from llm_core.resilience.ratelimit import RateLimitPlugin
     from llm_core.resilience.retry import RetryPlugin
     from llm_core.resilience.state.plugin import StatePlugin, StateStores
     from llm_core.router.plugin import RouterPlugin
@@ -42,6 +44,7 @@ def core_plugins(pm: Any) -> dict[str, Any]:
         "llm_core.retry": RetryPlugin(observer),
         "llm_core.observe": ObservePlugin(observer),
         "llm_core.cooldown": CooldownPlugin(states=states),
+        "llm_core.rate_limit": RateLimitPlugin(states),
         "llm_core.router": RouterPlugin(
             hook.llm_core_resolve_adapter, pm.providers, observer, states
         ),

@@ -1,9 +1,11 @@
 """A router's deployments, checked once when the client is built: ``settings.router.deployments``.
 
 Each item is a provider config (``provider``, ``base_url``, ``model``, ``api_key``, ...) plus
-the routing keys (``name``, ``weight``, ``max_in_flight``, ``rpm``). A deployment without its
-own ``model`` serves the router's (``Client("router", model=...)``). Every problem is a
-:class:`~llm_core.errors.ConfigurationError` that names ``router.deployments[i]`` and the fix.
+the routing keys (``name``, ``weight``, ``max_in_flight``, ``rpm``, ``tpm``). A deployment
+without its own ``model`` serves the router's (``Client("router", model=...)``), and one
+without its own ``rpm`` / ``tpm`` gets the ``rate_limit`` budgets (``"rpm": None``: none).
+Every problem is a :class:`~llm_core.errors.ConfigurationError` that names
+``router.deployments[i]`` and the fix.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Deployment:
     max_in_flight: int | None = None
     rpm: int | None = None
     own_model: str | None = None
+    tpm: int | None = None
 
     @property
     def key(self) -> str:
@@ -56,7 +59,8 @@ def deployments_of(config: ProviderConfig, settings: Any, providers: Any) -> lis
             "provider 'router' has no deployments: router.deployments is empty",
             hint=f"Give it the servers to route over, e.g. {_ENV}='{_EXAMPLE}'.",
         )
-    out = [_deployment(i, item, config, providers) for i, item in enumerate(items)]
+    limits = settings.rate_limit  # the budgets of a deployment that names none of its own
+    out = [_deployment(i, item, config, providers, limits) for i, item in enumerate(items)]
     seen: dict[str, int] = {}
     for d in out:
         if d.name in seen:
@@ -71,7 +75,9 @@ def deployments_of(config: ProviderConfig, settings: Any, providers: Any) -> lis
     return out
 
 
-def _deployment(i: int, item: dict[str, Any], config: ProviderConfig, providers: Any) -> Deployment:
+def _deployment(
+    i: int, item: dict[str, Any], config: ProviderConfig, providers: Any, limits: Any
+) -> Deployment:
     where = f"router.deployments[{i}]"
     fields = {k: v for k, v in item.items() if k not in ROUTING_KEYS}
     fields.setdefault("model", config.model)
@@ -107,8 +113,9 @@ def _deployment(i: int, item: dict[str, Any], config: ProviderConfig, providers:
         deployed,
         float(item.get("weight", 1.0)),
         item.get("max_in_flight"),
-        item.get("rpm"),
+        item.get("rpm", limits.rpm),
         model,
+        item.get("tpm", limits.tpm),
     )
 
 

@@ -20,6 +20,7 @@ from llm_core import errors as e
 from llm_core.call import Call
 from llm_core.layers import Flow, Layer, Opened, broke_off
 from llm_core.request import Request
+from llm_core.resilience.ratelimit.policy import estimate_tokens
 from llm_core.router.capacity import Capacity
 from llm_core.router.deployments import Deployment
 from llm_core.router.errors import NoCapacityError
@@ -100,7 +101,11 @@ class Router(Layer):
         model = d.own_model
         return request if model is None or model == request.model else request.with_model(model)
 
-    def _claim(self, run: RouterRun, call: Call) -> Flow[tuple[int, str]]:
+    def _tokens(self, request: Request) -> int:
+        """The request's estimated tokens, when some deployment has a ``tpm`` budget."""
+        return estimate_tokens(request) if self.capacity.counts_tokens else 0
+
+    def _claim(self, run: RouterRun, call: Call, tokens: int) -> Flow[tuple[int, str]]:
         """A slot at the best untried deployment with room, waiting while none has any."""
         yield from self.capacity.sync(self.io, self.policy)
         # Cooling: open, or half-open with its one probe in flight -- its breaker would refuse
@@ -117,7 +122,7 @@ class Router(Layer):
                 left = len(self.deployments) - len(run.tried) - 1
                 if run.request is not None and run.skips(self.deployments[i], self.link(i), left):
                     continue  # a request with tools, a deployment without: skipped unsent
-                member = yield from self.capacity.take(self.io, i)
+                member = yield from self.capacity.take(self.io, i, tokens)
                 if member is not None:
                     run.claimed(self.deployments[i])
                     self.policy.started(i)
@@ -130,17 +135,17 @@ class Router(Layer):
                     f"no deployment of the router had room for {self.queue_timeout:g} s "
                     f"({', '.join(label_of(d) for d in self.deployments)})",
                     provider="router",
-                    hint="Raise max_in_flight or rpm of the deployments, add deployments, or "
-                    "raise router.queue_timeout.",
+                    hint="Raise max_in_flight, rpm or tpm of the deployments, add deployments, "
+                    "or raise router.queue_timeout.",
                 )
             run.order = None
             yield self.sleep(min(pause, until - now))
             pause = min(pause * 2, 0.1)
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        run = RouterRun(call, self.observer, self.on_auth, request)
+        run, tokens = RouterRun(call, self.observer, self.on_auth, request), self._tokens(request)
         while True:
-            i, member = yield from self._claim(run, call)
+            i, member = yield from self._claim(run, call, tokens)
             d, started, latency = self.deployments[i], time.perf_counter(), None
             try:
                 response = yield from self.generate_of(
@@ -148,17 +153,19 @@ class Router(Layer):
                 )
                 latency = time.perf_counter() - started
             except e.LLMError as exc:
+                yield from self.capacity.settle(self.io, i, tokens, None)  # refund its tokens
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             finally:
                 self.policy.finished(i, latency)
                 yield from self.capacity.release(self.io, i, member)
+            yield from self.capacity.settle(self.io, i, tokens, response)
             return run.answered(response, d)
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
-        run = RouterRun(call, self.observer, self.on_auth, request)
+        run, tokens = RouterRun(call, self.observer, self.on_auth, request), self._tokens(request)
         while True:
-            i, member = yield from self._claim(run, call)
+            i, member = yield from self._claim(run, call, tokens)
             d, started = self.deployments[i], time.perf_counter()
             try:
                 opened = yield from self.open_of(self.link(i), self._request(request, d), call)
@@ -167,23 +174,26 @@ class Router(Layer):
                 yield from self.capacity.release(self.io, i, member)
                 if not isinstance(exc, e.LLMError):
                     raise
+                yield from self.capacity.settle(self.io, i, tokens, None)
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             self.policy.measured(i, time.perf_counter() - started)  # time to the first event
-            self._watch(opened, run, i, member)
+            self._watch(opened, run, i, member, tokens)
             return opened
 
-    def _watch(self, opened: Opened, run: RouterRun, i: int, member: str) -> None:
-        def end() -> None:
+    def _watch(self, opened: Opened, run: RouterRun, i: int, member: str, tokens: int) -> None:
+        def end(response: Response | None = None) -> None:
             self.policy.finished(i)
             self.capacity.release_soon(i, member)
+            if response is not None:  # a stream that broke or was left keeps its estimate
+                self.capacity.settle_soon(i, tokens, response)
 
         def failed(error: e.LLMError) -> e.LLMError:
             end()
             return broke_off(error, opened.text)
 
         opened.watch(
-            done=lambda response: (end(), run.answered(response, self.deployments[i])),
+            done=lambda response: (end(response), run.answered(response, self.deployments[i])),
             failed=failed,
             closed=end,
         )

@@ -36,7 +36,7 @@ class CooldownError(e.ServerError):
 
 def counts_as_failure(error: BaseException) -> bool:
     """Whether ``error`` says the provider itself is unwell (and so counts toward a cooldown)."""
-    if isinstance(error, CooldownError):
+    if isinstance(error, CooldownError | e.RateLimitedError):  # refused here, not by the server
         return False
     if isinstance(error, e.TimeoutError):
         return error.phase != "deadline"

@@ -72,6 +72,8 @@ class RetryPolicy:
         """Whether another try at the same provider may succeed."""
         if not isinstance(error, e.LLMError) or isinstance(error, e.GenerationError):
             return False
+        if isinstance(error, e.RateLimitedError):  # our own budget: the limiter already waited
+            return False
         if isinstance(error, e.TimeoutError):
             if error.phase in _RETRIED_PHASES:
                 return True

@@ -76,14 +76,17 @@ class MemoryState:
             now = self.clock()
             return [len(self._live(key, now)) for key in keys]
 
-    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
-        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait."""
+    def take(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> float:
+        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait (a cost <= 0
+        refunds, ``force`` may leave a debt; never more than ``burst``)."""
         with self._lock:
             now = self.clock()
             tokens, stamp = self._buckets.get(key, (burst, now))
-            tokens = min(burst, tokens + (now - stamp) * rate)
-            if tokens >= cost:
-                self._buckets[key] = (tokens - cost, now)
+            tokens = min(burst, tokens + max(0.0, now - stamp) * rate)
+            if tokens >= cost or cost <= 0 or force:
+                self._buckets[key] = (min(burst, tokens - cost), now)
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (cost - tokens) / rate

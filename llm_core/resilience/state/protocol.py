@@ -48,6 +48,11 @@ class StateStore(Protocol):
     def counts(self, keys: list[str]) -> list[int]:
         """The number of live leases in each of ``keys``."""
 
-    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
+    def take(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> float:
         """Take ``cost`` tokens from the bucket ``key`` (refilled at ``rate`` per second, at most
-        ``burst``): 0.0 when taken, else the seconds until enough tokens are there."""
+        ``burst``): 0.0 when taken, else the seconds until enough tokens are there (nothing is
+        taken then). A cost <= 0 is a refund, always applied; ``force`` takes ``cost`` even from
+        a bucket that holds less (a debt later takes wait for). The bucket never holds more than
+        ``burst``. Rate limits correct a charged estimate so (``specs/scaling.md``)."""

@@ -124,15 +124,19 @@ class SQLiteState:
         )
         return [rows.get(key, 0) for key in keys]
 
-    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
-        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait."""
+    def take(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> float:
+        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait (a cost <= 0
+        refunds, ``force`` may leave a debt; never more than ``burst``)."""
         now = self.clock()
         with self._write() as db:
             row = db.execute("SELECT tokens, stamp FROM buckets WHERE key = ?", (key,)).fetchone()
             tokens, stamp = row if row else (burst, now)
             tokens = min(burst, tokens + max(0.0, now - stamp) * rate)
-            wait = 0.0 if tokens >= cost else (cost - tokens) / rate
-            left = tokens - cost if wait == 0.0 else tokens
+            taken = tokens >= cost or cost <= 0 or force
+            wait = 0.0 if taken else (cost - tokens) / rate
+            left = min(burst, tokens - cost) if taken else tokens
             db.execute("INSERT OR REPLACE INTO buckets VALUES (?, ?, ?)", (key, left, now))
             return wait
 

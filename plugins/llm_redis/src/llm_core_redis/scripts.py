@@ -40,7 +40,9 @@ return out
 """
 )
 
-#: KEYS[1] the bucket (a hash: tokens, stamp); ARGV rate /s, burst, cost. The wait in seconds.
+#: KEYS[1] the bucket (a hash: tokens, stamp); ARGV rate /s, burst, cost, force (1/0). The wait
+#: in seconds. A cost <= 0 refunds; force may leave a debt; never more than burst. The key
+#: expires once the bucket would be full again.
 TAKE = (
     _NOW
     + """
@@ -49,9 +51,13 @@ local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
 local tokens, stamp = tonumber(b[1]) or burst, tonumber(b[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
 local wait = 0
-if tokens >= cost then tokens = tokens - cost else wait = (cost - tokens) / rate end
+if tokens >= cost or cost <= 0 or ARGV[4] == '1' then
+  tokens = math.min(burst, tokens - cost)
+else
+  wait = (cost - tokens) / rate
+end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(burst, burst - tokens) / rate * 1000) + 1000)
 return tostring(wait)
 """
 )

@@ -64,8 +64,11 @@ class _Ops:
             return []
         return [int(n) for n in (yield self.counts_script(keys=keys))]
 
-    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> Flow[float]:
-        return float((yield self.take_script(keys=[key], args=[rate, burst, cost])))
+    def take(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> Flow[float]:
+        args = [rate, burst, cost, int(force)]
+        return float((yield self.take_script(keys=[key], args=args)))
 
     def ping(self) -> Flow[bool]:
         return bool((yield self.client.ping()))
@@ -123,9 +126,12 @@ class RedisState:
         """Live leases per key (one script, one round trip)."""
         return run(self._sync.counts(keys))
 
-    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
-        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait."""
-        return run(self._sync.take(key, rate, burst, cost))
+    def take(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> float:
+        """Token bucket: 0.0 when ``cost`` tokens were taken, else seconds to wait (a cost <= 0
+        refunds, ``force`` may leave a debt; never more than ``burst``)."""
+        return run(self._sync.take(key, rate, burst, cost, force))
 
     def ping(self) -> bool:
         """True when Redis answers (raises redis-py's error when it does not)."""
@@ -157,9 +163,11 @@ class RedisState:
         """:meth:`counts` on the asyncio client."""
         return await arun(self._async().counts(keys))
 
-    async def atake(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
+    async def atake(
+        self, key: str, rate: float, burst: float, cost: float = 1.0, force: bool = False
+    ) -> float:
         """:meth:`take` on the asyncio client."""
-        return await arun(self._async().take(key, rate, burst, cost))
+        return await arun(self._async().take(key, rate, burst, cost, force))
 
     async def aclose(self) -> None:
         """Close the asyncio connections of the running loop (the next call opens new ones)."""
