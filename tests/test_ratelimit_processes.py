@@ -49,6 +49,10 @@ def run_workers(provider: str, kwargs: dict, n: int = 2) -> list[dict]:
     finally:
         for proc in procs:
             proc.kill() if proc.poll() is None else None
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):  # closed even when a worker failed
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
 
 
 @pytest.mark.parametrize("provider", ["ollama", "router"])

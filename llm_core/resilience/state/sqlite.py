@@ -51,13 +51,26 @@ class SQLiteState:
         self.path, self.timeout, self.clock = str(path), timeout, clock
         self._local = threading.local()
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db().executescript(_SCHEMA)
+        self._setup(lambda: self._db().executescript(_SCHEMA))
+
+    def _setup(self, step: Callable[[], Any]) -> Any:
+        # Switching a fresh file to WAL (and creating its tables) can answer "database is
+        # locked" at once, without waiting, while another process does the same: retry within
+        # ``timeout`` instead of failing that process's start.
+        give_up = time.monotonic() + self.timeout
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= give_up:
+                    raise
+                time.sleep(0.01)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            self._setup(lambda: db.execute("PRAGMA journal_mode=WAL"))
             db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
         return db
