@@ -1,7 +1,7 @@
 """The aiohttp transport's own seams: selection (argument, ``LLM_CORE_TRANSPORT``), the missing
 extra, a session per event loop, and no aiohttp exception reachable from an llm-core error.
 The behaviour on the wire is checked by the contract kit, the fault table and the hostile-server
-tests, each run on both transports."""
+tests, each run on both transports; here, the one-read path of a body with a declared length."""
 
 from __future__ import annotations
 
@@ -77,3 +77,60 @@ def test_no_aiohttp_exception_behind_a_refused_connection(stream: bool) -> None:
         asyncio.run(main())
     modules = [type(exc).__module__ for exc in chain(info.value)]
     assert not [m for m in modules if m.startswith("aiohttp")], modules
+
+
+class _OneAnswer:
+    """A loopback server that answers every request with the same raw bytes, then closes."""
+
+    def __init__(self, answer: bytes) -> None:
+        import socket
+        import threading
+
+        self.answer = answer
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(self.answer)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _generate_on(server: _OneAnswer) -> llm_core.Response:
+    async def main() -> llm_core.Response:
+        kwargs = {"retry": {"max_attempts": 1}, "cooldown": {"cooldown": 0}}
+        async with llm_core.AsyncClient(
+            provider="openai", base_url=server.url, model="m", transport="aiohttp", **kwargs
+        ) as client:
+            return await client.generate("hi")
+
+    try:
+        return asyncio.run(main())
+    finally:
+        server.close()
+
+
+BODY = b'{"choices":[{"message":{"role":"assistant","content":"whole"}}]}'
+
+
+def test_a_declared_length_is_read_in_one_go_and_parsed() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    assert _generate_on(_OneAnswer(head % len(BODY) + BODY)).content == "whole"
+
+
+def test_a_body_shorter_than_its_declared_length_is_a_typed_error() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    with pytest.raises(llm_core.ConnectionError) as info:  # as on httpx2: the server broke off
+        _generate_on(_OneAnswer(head % (len(BODY) + 50) + BODY))  # then the server closes
+    modules = [type(exc).__module__ for exc in chain(info.value)]
+    assert not [m for m in modules if m.startswith("aiohttp")], modules
+    assert "127.0.0.1" in str(info.value)

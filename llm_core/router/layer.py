@@ -107,7 +107,9 @@ class Router(Layer):
 
     def _claim(self, run: RouterRun, call: Call, tokens: int) -> Flow[tuple[int, str]]:
         """A slot at the best untried deployment with room, waiting while none has any."""
-        yield from self.capacity.sync(self.io, self.policy)
+        capacity = self.capacity
+        if capacity.shared:  # (each step below is skipped unsent when it has nothing to do)
+            yield from capacity.sync(self.io, self.policy)
         # Cooling: open, or half-open with its one probe in flight -- its breaker would refuse
         # the request unsent (a lock-free check per deployment; healthy ones have no breaker).
         for stats, refuses in zip(self.policy.stats, self._refuses, strict=True):
@@ -122,7 +124,9 @@ class Router(Layer):
                 left = len(self.deployments) - len(run.tried) - 1
                 if run.request is not None and run.skips(self.deployments[i], self.link(i), left):
                     continue  # a request with tools, a deployment without: skipped unsent
-                member = yield from self.capacity.take(self.io, i, tokens)
+                member = (
+                    (yield from capacity.take(self.io, i, tokens)) if capacity.leased[i] else ""
+                )
                 if member is not None:
                     run.claimed(self.deployments[i])
                     self.policy.started(i)
@@ -153,13 +157,16 @@ class Router(Layer):
                 )
                 latency = time.perf_counter() - started
             except e.LLMError as exc:
-                yield from self.capacity.settle(self.io, i, tokens, None)  # refund its tokens
+                if tokens:
+                    yield from self.capacity.settle(self.io, i, tokens, None)  # refund its tokens
                 run.failed(d, exc, len(self.deployments) - len(run.tried))
                 continue
             finally:
                 self.policy.finished(i, latency)
-                yield from self.capacity.release(self.io, i, member)
-            yield from self.capacity.settle(self.io, i, tokens, response)
+                if member:
+                    yield from self.capacity.release(self.io, i, member)
+            if tokens:
+                yield from self.capacity.settle(self.io, i, tokens, response)
             return run.answered(response, d)
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:

@@ -61,9 +61,11 @@ class Policy:
         with self._lock:
             self.requests = turn = next(self._counter)
             n = len(self.stats)
-            rotated = [(turn + i) % n for i in range(n)]
-            healthy = [i for i in rotated if self._healthy(i)]
-            rest = [i for i in rotated if i not in healthy]
+            healthy: list[int] = []
+            rest: list[int] = []
+            for k in range(n):  # rotated by the turn, healthy ones first
+                i = (turn + k) % n
+                (healthy if self._healthy(i) else rest).append(i)
             return self._rank(healthy, turn) + rest
 
     def _healthy(self, i: int) -> bool:
