@@ -196,9 +196,9 @@ class AsyncHTTPAdapter(HTTPClient, AsyncAdapter):
 
     async def _read(self, r: httpx2.Response, model: str | None, deadline: float | None) -> bytes:
         budget = self.budget(r, model, deadline)
-        aread = getattr(r, "aread", None)
-        if aread is not None and not isinstance(r, httpx2.Response):  # the aiohttp transport
-            return await aread(budget)
+        read_within = getattr(r, "read_within", None)  # a transport's own whole-body read
+        if read_within is not None:
+            return await read_within(budget)
         return b"".join([budget.take(c) async for c in achunks(r.aiter_bytes(), deadline)])
 
     @asynccontextmanager

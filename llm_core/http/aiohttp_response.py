@@ -1,7 +1,8 @@
 """The response side of the aiohttp transport (:mod:`llm_core.http.aiohttp_session`): one
 request as an ``async with`` (:class:`Exchange`), the response the shell reads
-(:class:`Response`), and aiohttp's failures as httpx2's exception classes (:func:`error_of`), so
-the llm-core error tree is the same on both transports.
+(:class:`AiohttpResponse`, with ``read_within`` for a whole body), and aiohttp's failures as
+httpx2's exception classes (:func:`error_of`), so the llm-core error tree is the same on both
+transports.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ try:
 except ImportError:  # pragma: no cover - the session refuses to start first
     aiohttp = None  # type: ignore[assignment]
 
-__all__ = ["FAILURES", "Exchange", "Response", "error_of"]
+__all__ = ["FAILURES", "AiohttpResponse", "Exchange", "error_of"]
 
 
 def error_of(exc: BaseException) -> httpx2.HTTPError:
@@ -41,7 +42,7 @@ FAILURES: tuple[type[BaseException], ...] = (
 )
 
 
-class Response:
+class AiohttpResponse:
     """What the shell reads of a response: status, headers, URL and the body's chunks.
 
     ``headers`` is aiohttp's own case-insensitive mapping and ``url`` a ``str`` (the shell only
@@ -71,7 +72,7 @@ class Response:
                 continue
             raise error from None
 
-    async def aread(self, budget: Any) -> bytes:
+    async def read_within(self, budget: Any) -> bytes:
         """The whole body, counted by ``budget`` (a :class:`~llm_core.http.framing.Budget`):
         read in one go when the server declared an uncompressed length within the budget's
         byte limit, else chunk by chunk (so a false or missing length cannot buffer more)."""
@@ -103,9 +104,9 @@ class Exchange:
     def __init__(self, client: Any, *args: Any) -> None:
         self.client, self.args, self.raw = client, args, None
 
-    async def __aenter__(self) -> Response:
+    async def __aenter__(self) -> AiohttpResponse:
         self.raw, url = await self.client.send(*self.args)
-        return Response(self.raw, url)
+        return AiohttpResponse(self.raw, url)
 
     async def __aexit__(self, kind: Any, *_: Any) -> bool:
         if kind is None:

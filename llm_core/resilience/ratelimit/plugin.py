@@ -26,6 +26,7 @@ from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened
 from llm_core.request import Request
 from llm_core.resilience.ratelimit.policy import Budget, estimate_tokens
 from llm_core.resilience.state.protocol import AsyncStateIO, SyncStateIO
+from llm_core.router import ROUTER
 from llm_core.types import Response
 
 __all__ = ["AsyncRateLimitAdapter", "RateLimit", "RateLimitAdapter", "RateLimitPlugin"]
@@ -139,9 +140,12 @@ class RateLimitPlugin:
         (not a router's deployments: their own ``rpm`` / ``tpm`` apply; not the router)."""
         adapter = yield
         limits = settings.rate_limit
-        if adapter is None or not limits.active or role == "deployment":
-            return adapter
-        if config.provider == "router":
+        if (
+            adapter is None
+            or not limits.active
+            or role == "deployment"
+            or config.provider == ROUTER
+        ):
             return adapter
         budget = Budget(settings.state.prefix, config.key(), limits.rpm, limits.tpm)
         store = self.states.get(settings)
