@@ -139,10 +139,12 @@ class ClientBase:
         )
 
     def _observed(self, call: Call, flow: Flow[Any]) -> Flow[Any]:
-        """Run ``flow`` (the adapter call) between the call-start and call-end hooks."""
+        """``flow`` (the adapter call) between the call-start and call-end hooks; ``flow``
+        itself while no plugin observes calls (no frame added)."""
+        return self._watched(call, flow) if self._observer.live_calls else flow
+
+    def _watched(self, call: Call, flow: Flow[Any]) -> Flow[Any]:
         obs = self._observer
-        if not obs.live_calls:
-            return (yield from flow)
         obs.emit("llm_core_on_call_start", call=call)
         try:
             result = yield from flow

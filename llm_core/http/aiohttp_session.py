@@ -67,14 +67,13 @@ def _env_proxy(url: str) -> tuple[Any, Any]:
 
 
 _JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into each request
+# httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused. Built once:
+# ``json.dumps`` with any argument builds a new encoder on every call.
+_ENCODE = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _body(json: Any) -> bytes | None:
-    # httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused.
-    if json is None:
-        return None
-    text = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    return None if json is None else _ENCODE(json).encode("utf-8")
 
 
 def _left() -> float | None:

@@ -46,6 +46,12 @@ class Layer:
         """Release resources (default: close the inner adapter)."""
         yield self.close_of(self.inner)
 
+    def passes(self, request: Request) -> bool:
+        """Whether this layer has nothing to do for the generate ``request`` (no schema to
+        check, no response cache, nobody observing): the layer above then goes straight to
+        the one below, without entering this one's flow (default: False, it always works)."""
+        return False
+
     # ------------------------------------------------------------------ what flows call
 
     def inner_generate(self, request: Request, call: Call) -> Flow[Response]:
@@ -57,7 +63,8 @@ class Layer:
     def generate_of(adapter: Any, request: Request, call: Call) -> Flow[Response]:
         """``adapter``'s generate as a flow: an inner layer's own flow, run inline by the caller's
         ``yield from`` (one driver for the whole stack, no frame added per layer); a bare adapter
-        gets only the deadline. A bare adapter whose ``generate`` only drives its own
+        gets only the deadline. A layer that :meth:`passes` this request is stepped over. A bare
+        adapter whose ``generate`` only drives its own
         ``generate_flow(request, deadline)`` (marked with :func:`~llm_core.flow.runs_flow`, as
         the HTTP shells' are) has that flow run inline too: same steps, one driver fewer.
 
@@ -67,8 +74,10 @@ class Layer:
             if isinstance(adapter, Layer):
                 return adapter.embed_flow(request, call)
             return _answer(adapter.embed, request, call.deadline)
-        if isinstance(adapter, Layer):
-            return adapter.generate_flow(request, call)
+        while isinstance(adapter, Layer):
+            if not adapter.passes(request):
+                return adapter.generate_flow(request, call)
+            adapter = adapter.inner  # nothing to do here for this request: step over it
         generate = adapter.generate
         if getattr(generate, "runs_flow", False):  # e.g. an HTTP shell's (flow.runs_flow)
             return adapter.generate_flow(request, call.deadline)

@@ -59,34 +59,39 @@ class Observer:
         self._state = -1
         self._callers = {name: getattr(pm.hook, name) for name in _HOOKS}
         self._impls: dict[str, tuple[tuple[Any, Any], ...]] = {}
-        self._always: set[str] = set()
+        #: per group of hooks: True when some plugin always observes one of them (it has no
+        #: ``observes`` method), else the (hook, observes) questions to ask, in order
+        self._asks: dict[tuple[str, ...], Any] = {}
 
     def _observers(self, hook: str) -> tuple[tuple[Any, Any], ...]:
         if self._state != self._pm.state:
-            self._impls = {
-                name: tuple((i, getattr(i.plugin, "observes", None)) for i in c.get_hookimpls())
-                for name, c in self._callers.items()
-            }
-            # hooks some plugin always observes (it has no ``observes`` method): no question
-            self._always = {
-                n for n, impls in self._impls.items() if any(o is None for _, o in impls)
-            }
-            self._state = self._pm.state
+            self._refresh()
         return self._impls[hook]
+
+    def _refresh(self) -> None:
+        self._impls = {
+            name: tuple((i, getattr(i.plugin, "observes", None)) for i in c.get_hookimpls())
+            for name, c in self._callers.items()
+        }
+        self._asks = {}
+        self._state = self._pm.state
 
     def live(self, hook: str) -> bool:
         """Whether calling ``hook`` can do anything: some implementation observes it now."""
         return self._live_any((hook,))
 
     def _live_any(self, hooks: tuple[str, ...]) -> bool:
-        self._observers(hooks[0])  # refreshed when the plugins changed
-        always, impls = self._always, self._impls
-        for hook in hooks:  # loops, not any(): this runs on every request
-            if hook in always:
+        if self._state != self._pm.state:
+            self._refresh()  # the plugins changed
+        asks = self._asks.get(hooks)
+        if asks is None:
+            pairs = [(hook, o) for hook in hooks for _, o in self._impls[hook]]
+            asks = self._asks[hooks] = any(o is None for _, o in pairs) or tuple(pairs)
+        if asks is True:
+            return True
+        for hook, observes in asks:  # noqa: SIM110 - a loop, not any(): on every request
+            if observes(hook):
                 return True
-            for _impl, observes in impls[hook]:
-                if observes(hook):
-                    return True
         return False
 
     @property
@@ -153,6 +158,10 @@ class Observing(Layer):
     def __init__(self, inner: Any, observer: Observer) -> None:
         super().__init__(inner)
         self.observer = observer
+
+    def passes(self, request: Request) -> bool:
+        """Nothing to do while no plugin observes attempts."""
+        return not self.observer.watching_calls
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         obs = self.observer

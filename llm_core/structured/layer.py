@@ -51,6 +51,10 @@ class Structured(Layer):
         super().__init__(inner)
         self.observer = observer
 
+    def passes(self, request: Request) -> bool:
+        """Nothing to do without a schema."""
+        return request.schema is None
+
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         schema = request.schema
         if schema is None:

@@ -88,6 +88,10 @@ class Cache(Invalidation, Layer):
 
     # ------------------------------------------------------------------ responses
 
+    def passes(self, request: Request) -> bool:
+        """Nothing to do for a generate request without a response cache."""
+        return not self.responses or self.store is None
+
     def _key(self, request: Request) -> Flow[str | None]:
         if not self.responses or self.store is None or not (self.force or request.is_deterministic):
             return None

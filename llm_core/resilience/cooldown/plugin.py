@@ -107,7 +107,8 @@ class Cooldown(Layer):
         return gate.enter()
 
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
-        admission = yield from self.enter_flow()
+        gate = self.gate  # no store to read (the usual case): admitted without a flow
+        admission = gate.enter() if gate.shared is None else (yield from self.enter_flow())
         try:
             response = yield from self.inner_generate(request, call)
         except LLMError as exc:
