@@ -19,6 +19,7 @@ import ssl
 import time
 from typing import Any
 
+import httpcore2
 import httpx2
 
 from llm_core.errors import ConfigurationError
@@ -45,25 +46,25 @@ def require_aiohttp() -> None:
         )
 
 
-def _ssl_context() -> ssl.SSLContext | bool:
-    try:
-        import certifi
-    except ImportError:  # httpx2 uses certifi when it is there; otherwise the system's store
-        return True
-    return ssl.create_default_context(cafile=certifi.where())
+def _ssl_context() -> ssl.SSLContext:
+    # The CAs httpx2 trusts by default, from the function it uses itself: SSL_CERT_FILE or
+    # SSL_CERT_DIR when set, else the system's store. One server is trusted the same on both.
+    return httpcore2.default_ssl_context()
 
 
-def _env_proxy(url: str) -> tuple[Any, Any]:
-    """The proxy (and its auth) the environment names for ``url``, read once like httpx2 does
-    at client creation; aiohttp's ``trust_env`` would look it (and ~/.netrc) up per request in
-    a worker thread, which costs more than the request."""
+def _env_proxy(url: str) -> tuple[Any, dict[str, str] | None]:
+    """The proxy the environment names for ``url`` and the headers it needs (its credentials as
+    ``Proxy-Authorization``), read once like httpx2 does at client creation; aiohttp's
+    ``trust_env`` would look it (and ~/.netrc) up per request in a worker thread, which costs
+    more than the request."""
     from aiohttp.helpers import get_env_proxy_for_url
     from yarl import URL
 
     try:
-        return get_env_proxy_for_url(URL(url))
+        proxy, auth = get_env_proxy_for_url(URL(url))
     except LookupError:
         return None, None
+    return proxy, None if auth is None else {"Proxy-Authorization": auth.encode()}
 
 
 _JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into each request
@@ -101,7 +102,13 @@ class AiohttpClient:
         self.base_url = str(base_url).rstrip("/")
         self.headers = dict(headers or {})
         self.timeout = timeout
-        self._proxy, self._proxy_auth = _env_proxy(self.base_url)
+        # The proxy's credentials as a header (aiohttp deprecates ``proxy_auth``): on the CONNECT
+        # of an https server's tunnel, else on every request, which goes to the proxy itself.
+        self._proxy, credentials = _env_proxy(self.base_url)
+        tunnel = self.base_url.startswith("https:")
+        self._proxy_headers = credentials if tunnel else None
+        if credentials and not tunnel:
+            self.headers.update(credentials)
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._usual = _phases(timeout, None)  # no deadline, the configured phases: built once
@@ -109,7 +116,7 @@ class AiohttpClient:
     def _session_now(self) -> Any:
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop or self._session.closed:
-            # certifi's store is loaded (~15 ms) only for an https server
+            # the CA store is loaded (~15 ms) only for an https server
             tls = _ssl_context() if self.base_url.startswith("https:") else True
             connector = aiohttp.TCPConnector(limit=POOL_LIMIT, ssl=tls)
             self._session = aiohttp.ClientSession(
@@ -144,7 +151,7 @@ class AiohttpClient:
                 headers=_JSON_HEADERS if json is not None else None,
                 allow_redirects=False,
                 proxy=self._proxy,
-                proxy_auth=self._proxy_auth,
+                proxy_headers=self._proxy_headers,
                 timeout=self._client_timeout(timeout),
             )
         except FAILURES as exc:

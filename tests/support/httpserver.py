@@ -1,10 +1,11 @@
 """A small threaded HTTP/1.1 server on a real loopback socket, for emulators and fault tests.
 
 Stdlib only: an accept thread, one daemon thread per connection, a minimal HTTP/1.1 parser on
-the raw socket (TCP_NODELAY). A fixed body (bytes, str, dict/list as JSON) is sent with
-Content-Length; any other iterable is a stream: chunked transfer-encoding, one chunk per
-non-empty item, each sent at once. Keep-alive unless the client or ``Reply(close=True)`` says
-close. A handler may write to ``request.conn.sock`` itself, then ``raise Abort`` to hang up.
+the raw socket (TCP_NODELAY), over TLS when given a server ``ssl.SSLContext`` (``tls=``). A
+fixed body (bytes, str, dict/list as JSON) is sent with Content-Length; any other iterable is a
+stream: chunked transfer-encoding, one chunk per non-empty item, each sent at once. Keep-alive
+unless the client or ``Reply(close=True)`` says close. A handler may write to
+``request.conn.sock`` itself, then ``raise Abort`` to hang up.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import http.client
 import itertools
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -90,6 +92,10 @@ class Connection:
 
     def run(self) -> None:
         try:
+            if self.server.tls is not None:  # the handshake here, not in the accept thread
+                self.rfile.close()
+                self.sock = self.server.tls.wrap_socket(self.sock, server_side=True)
+                self.rfile = self.sock.makefile("rb")
             while not self.server.stopping.is_set():
                 req = self.read_request()
                 if req is None or not self.server.dispatch(self, req):
@@ -167,8 +173,14 @@ class HTTPServer:
     route method "*" matches any method. ``fallback`` answers unknown routes; a subclass may
     override ``handle`` (e.g. for auth)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, fallback: Handler | None = None):
-        self.host, self.port, self.routes = host, port, {}
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fallback: Handler | None = None,
+        tls: ssl.SSLContext | None = None,
+    ):
+        self.host, self.port, self.routes, self.tls = host, port, {}, tls
         self.fallback = fallback or (lambda req: Reply(404, body="404 page not found"))
         self.faults, self.requests, self.errors = FaultQueue(), [], []
         self.request_count = self.connection_count = 0
@@ -207,7 +219,7 @@ class HTTPServer:
         self.stopping.clear()
         self._listener = socket.create_server((self.host, self.port), backlog=1024)
         self.port = self._listener.getsockname()[1]
-        self.url = f"http://{self.host}:{self.port}"
+        self.url = f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
         self._acceptor = threading.Thread(target=self._accept, name="httpserver", daemon=True)
         self._acceptor.start()
         return self
