@@ -28,6 +28,8 @@ from llm_core.http.deadline import DEADLINE
 
 try:
     import aiohttp
+
+    from llm_core.http.aiohttp_body import UNTIMED, TimedBody
 except ImportError:  # pragma: no cover - exercised by the missing-extra test
     aiohttp = None  # type: ignore[assignment]
 
@@ -71,10 +73,6 @@ _JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into e
 # httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused. Built once:
 # ``json.dumps`` with any argument builds a new encoder on every call.
 _ENCODE = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-
-def _body(json: Any) -> bytes | None:
-    return None if json is None else _ENCODE(json).encode("utf-8")
 
 
 def _left() -> float | None:
@@ -135,6 +133,14 @@ class AiohttpClient:
             return _phases(timeout, _left())
         return self._usual if DEADLINE.get() is None else _phases(self.timeout, _left())
 
+    def _body(self, json: Any) -> Any:
+        if json is None:
+            return None
+        data = _ENCODE(json).encode("utf-8")
+        if len(data) <= UNTIMED or self.timeout.write is None:
+            return data
+        return TimedBody(data, self.timeout.write)  # a large body: each slice within the timeout
+
     def stream(self, method: str, path: str, *, json: Any = None, timeout: Any = None) -> Exchange:
         """Send a request; ``async with`` gives its response with the body unread (httpx2's
         ``stream``)."""
@@ -147,7 +153,7 @@ class AiohttpClient:
             raw = await self._session_now().request(
                 method,
                 url,
-                data=_body(json),
+                data=self._body(json),
                 headers=_JSON_HEADERS if json is not None else None,
                 allow_redirects=False,
                 proxy=self._proxy,
