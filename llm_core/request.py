@@ -64,8 +64,11 @@ class Request:
             from llm_core.structured.request import check_structured
 
             check_structured(self)
-        _check_range("temperature", self.temperature, 0.0, 2.0)
-        _check_range("top_p", self.top_p, 0.0, 1.0)
+        # Each check only for a field that was given: most requests set one or two.
+        if self.temperature is not None:
+            _check_range("temperature", self.temperature, 0.0, 2.0)
+        if self.top_p is not None:
+            _check_range("top_p", self.top_p, 0.0, 1.0)
         if self.max_tokens is not None and (
             not isinstance(self.max_tokens, int)
             or isinstance(self.max_tokens, bool)
@@ -79,7 +82,8 @@ class Request:
             not isinstance(self.seed, int) or isinstance(self.seed, bool)
         ):
             raise ValidationError(f"seed must be an integer, got {self.seed!r}")
-        check_optional_str("model", self.model)
+        if self.model is not None:
+            check_optional_str("model", self.model)
         if isinstance(self.stop, str):
             self.stop = [self.stop]
         if self.stop is not None and (
@@ -108,9 +112,12 @@ class Request:
                 f"tools must be a list of dicts, got {self.tools!r:.80}",
                 hint='Pass tools=[{"type": "function", "function": {...}}] or leave it out.',
             )
-        check_json("response_format", self.response_format)
-        check_json("options", self.options)
-        check_json("tools", self.tools)
+        if self.response_format is not None:
+            check_json("response_format", self.response_format)
+        if self.options:
+            check_json("options", self.options)
+        if self.tools is not None:
+            check_json("tools", self.tools)
 
     def with_model(self, model: str | None) -> Request:
         """A copy with another model name (fallbacks use this)."""

@@ -33,6 +33,11 @@ COMPLETIONS = {
     "completion_tokens negative": {"choices": [OK_CHOICE], "usage": {"completion_tokens": -1}},
     "tokens a bool": {"choices": [OK_CHOICE], "usage": {"prompt_tokens": True}},
     "model a number": {"choices": [OK_CHOICE], "model": 7},
+    "reasoning (the other name) a number": {
+        "choices": [{"message": {"content": "", "reasoning": 5}}]
+    },
+    "tool_calls a string": {"choices": [{"message": {"content": "", "tool_calls": "x"}}]},
+    "usage tokens a float": {"choices": [OK_CHOICE], "usage": {"completion_tokens": 2.0}},
 }
 
 CHUNKS = {
@@ -139,3 +144,21 @@ def test_good_shapes_still_parse() -> None:
     answer = {"message": {"content": "hi"}, "done": True, "eval_count": 2}
     assert parse_chat(answer, provider="ollama", model="m", latency=0.0).content == "hi"
     assert [m.id for m in parse_models({"data": [{"id": "a"}]}, provider="openai")] == ["a"]
+
+
+def test_a_full_completion_keeps_every_part() -> None:
+    data = {
+        "id": "c1",
+        "model": "served",
+        "choices": [{"message": {"content": "", "reasoning": "hmm"}, "finish_reason": ""}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": None},
+        "timings": {"predicted_per_second": 12.5},
+    }
+    r = parse_completion(data, provider="openai", model="asked", latency=0.5)
+    assert (r.model, r.thinking, r.finish_reason, r.tool_calls) == ("served", "hmm", None, [])
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens) == (0, None)
+    assert r.metrics == {"tokens_per_second": 12.5}
+    assert r.raw == {"id": "c1", "model": "served", "timings": {"predicted_per_second": 12.5}}
+    assert "choices" in data and "usage" in data  # the decoded answer itself is not changed
+    bare = parse_completion({"choices": [{"message": None}]}, provider="p", model=None, latency=0)
+    assert (bare.content, bare.model, bare.raw, bare.metrics) == ("", "", {}, {})

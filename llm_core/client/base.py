@@ -103,15 +103,15 @@ class ClientBase:
         self, prompt: Prompt | Request, images: Iterable[Any] | None, fields: dict[str, Any]
     ) -> Request:
         if isinstance(prompt, Request):
-            given = sorted(k for k, v in fields.items() if v is not None)
+            given = sorted(k for k, v in fields.items() if v is not None) if fields else []
             if given or images:
                 raise ValidationError(
                     f"{(given or ['images'])[0]!r} was passed beside a Request and would be lost",
                     hint="Set it on the Request instead: Request(messages, model=..., ...).",
                 )
             return prompt
-        unknown = set(fields) - _REQUEST_FIELDS
-        if unknown:
+        if not _REQUEST_FIELDS.issuperset(fields):
+            unknown = set(fields) - _REQUEST_FIELDS
             raise ValidationError(
                 f"unknown request field {sorted(unknown)[0]!r}",
                 hint="Request fields: " + ", ".join(sorted(_REQUEST_FIELDS)) + ".",

@@ -15,6 +15,8 @@ import httpx2
 
 try:
     import aiohttp
+
+    from llm_core.http.aiohttp_body import WriteTimeout
 except ImportError:  # pragma: no cover - the session refuses to start first
     aiohttp = None  # type: ignore[assignment]
 
@@ -24,6 +26,8 @@ __all__ = ["FAILURES", "AiohttpResponse", "Exchange", "error_of"]
 def error_of(exc: BaseException) -> httpx2.HTTPError:
     """The httpx2 exception class standing for an aiohttp (or socket) failure."""
     text = str(exc) or type(exc).__name__
+    if isinstance(exc, WriteTimeout):
+        return httpx2.WriteTimeout(text)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx2.ConnectTimeout(text)
     if isinstance(exc, aiohttp.SocketTimeoutError):

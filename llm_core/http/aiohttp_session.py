@@ -19,6 +19,7 @@ import ssl
 import time
 from typing import Any
 
+import httpcore2
 import httpx2
 
 from llm_core.errors import ConfigurationError
@@ -27,6 +28,8 @@ from llm_core.http.deadline import DEADLINE
 
 try:
     import aiohttp
+
+    from llm_core.http.aiohttp_body import UNTIMED, TimedBody
 except ImportError:  # pragma: no cover - exercised by the missing-extra test
     aiohttp = None  # type: ignore[assignment]
 
@@ -45,35 +48,31 @@ def require_aiohttp() -> None:
         )
 
 
-def _ssl_context() -> ssl.SSLContext | bool:
-    try:
-        import certifi
-    except ImportError:  # httpx2 uses certifi when it is there; otherwise the system's store
-        return True
-    return ssl.create_default_context(cafile=certifi.where())
+def _ssl_context() -> ssl.SSLContext:
+    # The CAs httpx2 trusts by default, from the function it uses itself: SSL_CERT_FILE or
+    # SSL_CERT_DIR when set, else the system's store. One server is trusted the same on both.
+    return httpcore2.default_ssl_context()
 
 
-def _env_proxy(url: str) -> tuple[Any, Any]:
-    """The proxy (and its auth) the environment names for ``url``, read once like httpx2 does
-    at client creation; aiohttp's ``trust_env`` would look it (and ~/.netrc) up per request in
-    a worker thread, which costs more than the request."""
+def _env_proxy(url: str) -> tuple[Any, dict[str, str] | None]:
+    """The proxy the environment names for ``url`` and the headers it needs (its credentials as
+    ``Proxy-Authorization``), read once like httpx2 does at client creation; aiohttp's
+    ``trust_env`` would look it (and ~/.netrc) up per request in a worker thread, which costs
+    more than the request."""
     from aiohttp.helpers import get_env_proxy_for_url
     from yarl import URL
 
     try:
-        return get_env_proxy_for_url(URL(url))
+        proxy, auth = get_env_proxy_for_url(URL(url))
     except LookupError:
         return None, None
+    return proxy, None if auth is None else {"Proxy-Authorization": auth.encode()}
 
 
 _JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into each request
 # httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused. Built once:
 # ``json.dumps`` with any argument builds a new encoder on every call.
 _ENCODE = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-
-def _body(json: Any) -> bytes | None:
-    return None if json is None else _ENCODE(json).encode("utf-8")
 
 
 def _left() -> float | None:
@@ -101,7 +100,13 @@ class AiohttpClient:
         self.base_url = str(base_url).rstrip("/")
         self.headers = dict(headers or {})
         self.timeout = timeout
-        self._proxy, self._proxy_auth = _env_proxy(self.base_url)
+        # The proxy's credentials as a header (aiohttp deprecates ``proxy_auth``): on the CONNECT
+        # of an https server's tunnel, else on every request, which goes to the proxy itself.
+        self._proxy, credentials = _env_proxy(self.base_url)
+        tunnel = self.base_url.startswith("https:")
+        self._proxy_headers = credentials if tunnel else None
+        if credentials and not tunnel:
+            self.headers.update(credentials)
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._usual = _phases(timeout, None)  # no deadline, the configured phases: built once
@@ -109,7 +114,7 @@ class AiohttpClient:
     def _session_now(self) -> Any:
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop or self._session.closed:
-            # certifi's store is loaded (~15 ms) only for an https server
+            # the CA store is loaded (~15 ms) only for an https server
             tls = _ssl_context() if self.base_url.startswith("https:") else True
             connector = aiohttp.TCPConnector(limit=POOL_LIMIT, ssl=tls)
             self._session = aiohttp.ClientSession(
@@ -128,6 +133,14 @@ class AiohttpClient:
             return _phases(timeout, _left())
         return self._usual if DEADLINE.get() is None else _phases(self.timeout, _left())
 
+    def _body(self, json: Any) -> Any:
+        if json is None:
+            return None
+        data = _ENCODE(json).encode("utf-8")
+        if len(data) <= UNTIMED or self.timeout.write is None:
+            return data
+        return TimedBody(data, self.timeout.write)  # a large body: each slice within the timeout
+
     def stream(self, method: str, path: str, *, json: Any = None, timeout: Any = None) -> Exchange:
         """Send a request; ``async with`` gives its response with the body unread (httpx2's
         ``stream``)."""
@@ -140,11 +153,11 @@ class AiohttpClient:
             raw = await self._session_now().request(
                 method,
                 url,
-                data=_body(json),
+                data=self._body(json),
                 headers=_JSON_HEADERS if json is not None else None,
                 allow_redirects=False,
                 proxy=self._proxy,
-                proxy_auth=self._proxy_auth,
+                proxy_headers=self._proxy_headers,
                 timeout=self._client_timeout(timeout),
             )
         except FAILURES as exc:

@@ -102,10 +102,13 @@ def timings_metrics(timings: Any) -> dict[str, float]:
 
 def usage_of(data: Any) -> Usage:
     """The ``usage`` object of a completion or stream chunk (WrongShape if misshapen)."""
-    data = object_of(data, "usage")
-    return Usage(
-        count_of(data.get("prompt_tokens"), "usage.prompt_tokens"),
-        count_of(data.get("completion_tokens"), "usage.completion_tokens"),
+    data = data if type(data) is dict else object_of(data, "usage")
+    prompt, completion = data.get("prompt_tokens"), data.get("completion_tokens")
+    return Usage(  # a well-formed count takes no call (this runs on every answer)
+        prompt if type(prompt) is int and prompt >= 0 else count_of(prompt, "usage.prompt_tokens"),
+        completion
+        if type(completion) is int and completion >= 0
+        else count_of(completion, "usage.completion_tokens"),
     )
 
 
@@ -118,26 +121,37 @@ def parse_completion(data: Any, *, provider: str, model: str | None, latency: fl
 
 
 def _completion(data: Any, provider: str, model: str | None, latency: float) -> Response:
+    # Every field is checked; a well-formed one takes no call (``x if type(x) is str else
+    # text_of(x, where)``: text_of gives "" for None and raises WrongShape for a wrong type).
     if type(data) is not dict:
         raise WrongShape(f"the answer is {kind(data)}, not an object")
     choices = data.get("choices")
     if type(choices) is not list or not choices:
         raise WrongShape(f"choices is {kind(choices)}, not a list with a choice")
-    choice = object_of(choices[0], "choices[0]")
-    message = object_of(choice.get("message"), "choices[0].message")
-    thinking = text_of(message.get("reasoning_content"), "message.reasoning_content")
-    raw = {k: v for k, v in data.items() if k not in ("choices", "usage")}
+    choice = choices[0]
+    choice = choice if type(choice) is dict else object_of(choice, "choices[0]")
+    message = choice.get("message")
+    message = message if type(message) is dict else object_of(message, "choices[0].message")
+    content, named = message.get("content"), data.get("model")
+    reason, thinking = choice.get("finish_reason"), message.get("reasoning_content")
+    thinking = thinking if type(thinking) is str else text_of(thinking, "message.reasoning_content")
+    if not thinking:
+        thinking = text_of(message.get("reasoning"), "message.reasoning")
+    raw = dict(data)
+    raw.pop("choices")
+    raw.pop("usage", None)
+    timings = data.get("timings")
     return Response(
-        content=text_of(message.get("content"), "choices[0].message.content"),
-        model=text_of(data.get("model"), "model") or model or "",
+        content=content if type(content) is str else text_of(content, "choices[0].message.content"),
+        model=(named if type(named) is str else text_of(named, "model")) or model or "",
         provider=provider,
-        finish_reason=text_of(choice.get("finish_reason"), "finish_reason") or None,
+        finish_reason=(reason if type(reason) is str else text_of(reason, "finish_reason")) or None,
         usage=usage_of(data.get("usage")),
         latency=latency,
-        thinking=thinking or text_of(message.get("reasoning"), "message.reasoning"),
-        metrics=timings_metrics(data.get("timings")),
+        thinking=thinking,
+        metrics=timings_metrics(timings) if timings is not None else {},
         raw=raw,
-        tool_calls=calls_of(message),
+        tool_calls=calls_of(message) if "tool_calls" in message else [],
     )
 
 

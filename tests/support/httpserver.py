@@ -1,85 +1,30 @@
 """A small threaded HTTP/1.1 server on a real loopback socket, for emulators and fault tests.
 
 Stdlib only: an accept thread, one daemon thread per connection, a minimal HTTP/1.1 parser on
-the raw socket (TCP_NODELAY). A fixed body (bytes, str, dict/list as JSON) is sent with
-Content-Length; any other iterable is a stream: chunked transfer-encoding, one chunk per
-non-empty item, each sent at once. Keep-alive unless the client or ``Reply(close=True)`` says
-close. A handler may write to ``request.conn.sock`` itself, then ``raise Abort`` to hang up.
+the raw socket (TCP_NODELAY), over TLS when given a server ``ssl.SSLContext`` (``tls=``). A
+fixed body (bytes, str, dict/list as JSON) is sent with Content-Length; any other iterable is a
+stream: chunked transfer-encoding, one chunk per non-empty item, each sent at once. Keep-alive
+unless the client or ``Reply(close=True)`` says close. A handler may write to
+``request.conn.sock`` itself, then ``raise Abort`` to hang up.
 """
 
 from __future__ import annotations
 
 import http.client
-import itertools
-import json
 import socket
+import ssl
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from .exchange import Reply, Request, dumps, ndjson_reply, sse_reply
 from .faults import Abort, FaultQueue, apply_fault
+
+__all__ = ["Connection", "HTTPServer", "Reply", "Request", "dumps", "ndjson_reply", "sse_reply"]
 
 MAX_LINE = 65536
 REASONS = {s.value: s.phrase for s in http.HTTPStatus}
-
-
-def dumps(obj: Any) -> bytes:
-    """Compact UTF-8 JSON, as llama.cpp's nlohmann ``dump()`` writes it."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-@dataclass(eq=False)
-class Request:
-    method: str
-    target: str
-    headers: http.client.HTTPMessage  # case-insensitive ``get``/``in``/``[]`` (None if absent)
-    body: bytes = b""
-    keep_alive: bool = True
-    conn: Connection | None = field(default=None, repr=False)  # ``conn.sock``: the raw socket
-
-    def __post_init__(self) -> None:
-        parts = urlsplit(self.target)
-        self.path: str = parts.path or "/"
-        self.query: dict[str, str] = dict(parse_qsl(parts.query, keep_blank_values=True))
-
-    def json(self) -> Any:  # None if empty; ValueError if not JSON
-        return json.loads(self.body) if self.body else None
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)  # override the defaults below
-    body: Any = b""  # bytes | str | dict | list, or any other iterable of chunks (a stream)
-    content_type: str | None = None
-    close: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.body, dict | list):
-            self.body, self.content_type = dumps(self.body), self.content_type or "application/json"
-        elif isinstance(self.body, str):
-            self.body, self.content_type = self.body.encode(), self.content_type or "text/plain"
-        self.is_stream = not isinstance(self.body, bytes | bytearray | memoryview)
-
-
-def _sse(event: Any) -> bytes:
-    if isinstance(event, bytes):
-        return event
-    return b"data: " + (event.encode() if isinstance(event, str) else dumps(event)) + b"\n\n"
-
-
-def sse_reply(events: Iterable[Any], done: bool = True, status: int = 200) -> Reply:
-    """SSE stream, one event per chunk: a dict is sent as ``data: <json>``, a str as
-    ``data: <str>``, bytes verbatim (``event:`` lines, comments); then ``data: [DONE]``."""
-    events = itertools.chain(events, [b"data: [DONE]\n\n"] if done else [])
-    return Reply(status, {}, (_sse(e) for e in events), "text/event-stream")
-
-
-def ndjson_reply(items: Iterable[Any], status: int = 200) -> Reply:
-    return Reply(status, {}, (dumps(i) + b"\n" for i in items), "application/x-ndjson")
 
 
 class Connection:
@@ -90,6 +35,10 @@ class Connection:
 
     def run(self) -> None:
         try:
+            if self.server.tls is not None:  # the handshake here, not in the accept thread
+                self.rfile.close()
+                self.sock = self.server.tls.wrap_socket(self.sock, server_side=True)
+                self.rfile = self.sock.makefile("rb")
             while not self.server.stopping.is_set():
                 req = self.read_request()
                 if req is None or not self.server.dispatch(self, req):
@@ -167,8 +116,14 @@ class HTTPServer:
     route method "*" matches any method. ``fallback`` answers unknown routes; a subclass may
     override ``handle`` (e.g. for auth)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, fallback: Handler | None = None):
-        self.host, self.port, self.routes = host, port, {}
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fallback: Handler | None = None,
+        tls: ssl.SSLContext | None = None,
+    ):
+        self.host, self.port, self.routes, self.tls = host, port, {}, tls
         self.fallback = fallback or (lambda req: Reply(404, body="404 page not found"))
         self.faults, self.requests, self.errors = FaultQueue(), [], []
         self.request_count = self.connection_count = 0
@@ -207,7 +162,7 @@ class HTTPServer:
         self.stopping.clear()
         self._listener = socket.create_server((self.host, self.port), backlog=1024)
         self.port = self._listener.getsockname()[1]
-        self.url = f"http://{self.host}:{self.port}"
+        self.url = f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
         self._acceptor = threading.Thread(target=self._accept, name="httpserver", daemon=True)
         self._acceptor.start()
         return self

@@ -42,6 +42,11 @@ class ChatStream(StreamText):
             raise self.broken(f"malformed stream line {line[:80]!r}") from None
         if type(data) is not dict:
             raise self.broken(f"stream line is not an object: {line[:80]!r}")
+        message = data.get("message")
+        if type(message) is dict and not data.get("done") and "error" not in data:
+            text = message.get("content")  # the usual line: a piece of text and nothing else
+            if type(text) is str and "thinking" not in message and "tool_calls" not in message:
+                return self.emit(text)
         if "error" in data:
             raise self.broken(f"error inside the stream: {data['error']}")
         try:
