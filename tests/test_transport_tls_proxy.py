@@ -61,6 +61,14 @@ def tls_server(ca: Any) -> Any:
 
 
 @pytest.fixture
+def trusted(ca: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test CA in ``SSL_CERT_FILE``."""
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+
+
+@pytest.fixture
 def no_env_trust(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         monkeypatch.delenv(name, raising=False)
@@ -68,11 +76,8 @@ def no_env_trust(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_server_whose_ca_is_in_ssl_cert_file_is_trusted(
-    mode: str, tls_server: Any, ca: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    mode: str, tls_server: Any, trusted: None
 ) -> None:
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
     assert tls_server.url.startswith("https://")
     assert ask(mode, tls_server.url).content == "echo: hello there"
     assert tls_server.count("/v1/chat/completions") == 1
@@ -112,11 +117,8 @@ def test_no_proxy_exempts_a_host(mode: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_https_proxy_tunnels_to_a_tls_server_with_its_credentials_on_connect(
-    mode: str, tls_server: Any, ca: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    mode: str, tls_server: Any, trusted: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
     with ForwardProxy() as proxy:
         monkeypatch.setenv("HTTPS_PROXY", f"http://user:s3cret@127.0.0.1:{proxy.port}")
         monkeypatch.delenv("NO_PROXY", raising=False)
