@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
-import ssl
 import time
 from typing import Any
 
@@ -46,12 +45,6 @@ def require_aiohttp() -> None:
             "transport='aiohttp' needs the aiohttp package",
             hint="pip install 'llm-core[aiohttp]', or set transport='httpx2'.",
         )
-
-
-def _ssl_context() -> ssl.SSLContext:
-    # The CAs httpx2 trusts by default, from the function it uses itself: SSL_CERT_FILE or
-    # SSL_CERT_DIR when set, else the system's store. One server is trusted the same on both.
-    return httpcore2.default_ssl_context()
 
 
 def _env_proxy(url: str) -> tuple[Any, dict[str, str] | None]:
@@ -115,7 +108,9 @@ class AiohttpClient:
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop or self._session.closed:
             # the CA store is loaded (~15 ms) only for an https server
-            tls = _ssl_context() if self.base_url.startswith("https:") else True
+            # httpx2's own default context: SSL_CERT_FILE / SSL_CERT_DIR, else the system's
+            # store, so one server is trusted the same on both transports
+            tls = httpcore2.default_ssl_context() if self.base_url.startswith("https:") else True
             connector = aiohttp.TCPConnector(limit=POOL_LIMIT, ssl=tls)
             self._session = aiohttp.ClientSession(
                 connector=connector,
