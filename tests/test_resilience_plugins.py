@@ -186,6 +186,41 @@ def test_one_observer_follows_registrations_and_asks_each_time(env) -> None:
     assert not obs.watching_calls
 
 
+def test_a_hook_independent_observes_is_asked_once_per_group(env) -> None:
+    """``observes()`` without a hook name answers for every hook: one question per group of
+    hooks per check (the otel plugin's), still asked on every check."""
+    env.pm.unregister(name="test.recorder")
+    env.pm.set_blocked("llm_core.logging")
+    obs = Observer(env.pm)
+
+    class Idle:
+        asked = 0
+        awake = False
+
+        def observes(self) -> bool:
+            self.asked += 1
+            return self.awake
+
+        @llm_core.hookimpl
+        def llm_core_on_request(self, request) -> None:
+            pass
+
+        @llm_core.hookimpl
+        def llm_core_on_response(self, response) -> None:
+            pass
+
+        @llm_core.hookimpl
+        def llm_core_on_error(self, error) -> None:
+            pass
+
+    idle = Idle()
+    env.pm.register(idle, name="test.idle")
+    assert not obs.watching_calls and not obs.watching_calls
+    assert idle.asked == 2  # three hooks of the group, one question per check
+    idle.awake = True
+    assert obs.watching_calls and obs.live("llm_core_on_error")
+
+
 def test_the_logging_plugin_logs_each_step_and_never_an_api_key(env, caplog) -> None:
     secret = "sk-do-not-log-4242"
     caplog.set_level(logging.DEBUG, logger="llm_core")
