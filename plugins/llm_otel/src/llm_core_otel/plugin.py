@@ -25,7 +25,7 @@ _IDLE_PROVIDERS = {"ProxyTracerProvider", "NoOpTracerProvider"}
 _IDLE_METERS = {"_ProxyMeterProvider", "NoOpMeterProvider"}
 
 
-_TRACE, _METRICS = "opentelemetry.trace", "opentelemetry.metrics"
+_TRACE, _METRICS, _MODULES = "opentelemetry.trace", "opentelemetry.metrics", sys.modules
 
 
 def sdk_configured() -> bool:
@@ -73,7 +73,7 @@ class OtelPlugin:
         same answer for every hook, so the core asks once per group of hooks."""
         if self._live:
             return True
-        if _TRACE not in sys.modules and _METRICS not in sys.modules:
+        if _TRACE not in _MODULES and _METRICS not in _MODULES:
             return False  # opentelemetry not even imported: nobody configured it (no call)
         self._live = sdk_configured()  # once configured, a global provider stays
         return self._live
