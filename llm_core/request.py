@@ -84,39 +84,37 @@ class Request:
             raise ValidationError(f"seed must be an integer, got {self.seed!r}")
         if self.model is not None:
             check_optional_str("model", self.model)
-        if isinstance(self.stop, str):
-            self.stop = [self.stop]
-        if self.stop is not None and (
-            not isinstance(self.stop, list | tuple)
-            or not all(isinstance(s, str) and s for s in self.stop)
-        ):
-            raise ValidationError(
-                f"stop must be a list of non-empty strings, got {self.stop!r:.80}",
-                hint="Pass stop=['\\n\\n'] or stop='END'.",
-            )
-        if self.stop is not None:
+        if self.stop is not None:  # each field's checks under one test: most are not given
+            if isinstance(self.stop, str):
+                self.stop = [self.stop]
+            if not isinstance(self.stop, list | tuple) or not all(
+                isinstance(s, str) and s for s in self.stop
+            ):
+                raise ValidationError(
+                    f"stop must be a list of non-empty strings, got {self.stop!r:.80}",
+                    hint="Pass stop=['\\n\\n'] or stop='END'.",
+                )
             self.stop = list(self.stop)
             check_json("stop", self.stop)
-        if self.response_format is not None and not isinstance(self.response_format, dict):
-            raise ValidationError(
-                "response_format must be a JSON schema (a dict), "
-                f"got {type(self.response_format).__name__}",
-                hint='Pass e.g. {"type": "object", "properties": {"name": {"type": "string"}}}.',
-            )
-        if not isinstance(self.options, dict):
-            raise ValidationError(f"options must be a dict, got {type(self.options).__name__}")
-        if self.tools is not None and (
-            not isinstance(self.tools, list) or not all(isinstance(t, dict) for t in self.tools)
-        ):
-            raise ValidationError(
-                f"tools must be a list of dicts, got {self.tools!r:.80}",
-                hint='Pass tools=[{"type": "function", "function": {...}}] or leave it out.',
-            )
         if self.response_format is not None:
+            if not isinstance(self.response_format, dict):
+                raise ValidationError(
+                    "response_format must be a JSON schema (a dict), "
+                    f"got {type(self.response_format).__name__}",
+                    hint='Pass e.g. {"type": "object", "properties": '
+                    '{"name": {"type": "string"}}}.',
+                )
             check_json("response_format", self.response_format)
-        if self.options:
+        if type(self.options) is not dict or self.options:
+            if not isinstance(self.options, dict):
+                raise ValidationError(f"options must be a dict, got {type(self.options).__name__}")
             check_json("options", self.options)
         if self.tools is not None:
+            if not isinstance(self.tools, list) or not all(isinstance(t, dict) for t in self.tools):
+                raise ValidationError(
+                    f"tools must be a list of dicts, got {self.tools!r:.80}",
+                    hint='Pass tools=[{"type": "function", "function": {...}}] or leave it out.',
+                )
             check_json("tools", self.tools)
 
     def with_model(self, model: str | None) -> Request:

@@ -1,15 +1,15 @@
 """The resilience layers as named plugins: their order, blocking and replacing them, observers
-that fail, the logging plugin, and the cost-free path when nothing observes."""
+that fail, and the logging plugin (which observers are asked: test_observer_questions.py)."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from support.resilience import MODES, Recorder, Step, ask, e, resilience_env, script
+from support.resilience import MODES, Step, ask, e, resilience_env, script
 
 import llm_core
-from llm_core.resilience.observe import Observer, ObserverWarning
+from llm_core.resilience.observe import ObserverWarning
 from llm_core.resilience.retry import RetryingAdapter, RetryPolicy
 
 CORE = [
@@ -135,55 +135,6 @@ def test_an_observer_that_raises_warns_and_the_request_goes_on(env, mode) -> Non
     with pytest.warns(ObserverWarning, match="observer bug"):
         assert ask(mode).content == "fine"
     assert [ev[0] for ev in env.recorder.events] == ["request", "response"]  # others still see
-
-
-def test_hooks_are_skipped_when_nothing_observes(env) -> None:
-    env.pm.unregister(name="test.recorder")
-    env.pm.set_blocked("llm_core.logging")
-    assert not Observer(env.pm).watching_calls
-    env.pm.register(Recorder(), name="test.late")  # an observer added later is seen
-    assert Observer(env.pm).watching_calls
-
-
-def test_one_observer_follows_registrations_and_asks_each_time(env) -> None:
-    """The observer keeps the questions to ask per group of hooks until the plugins change,
-    but asks them on every check: an idle plugin (``observes`` False) can wake at any time."""
-    env.pm.unregister(name="test.recorder")
-    env.pm.set_blocked("llm_core.logging")
-    obs = Observer(env.pm)
-    assert not obs.watching_calls and not obs.live_calls
-
-    class Sometimes:
-        awake = False
-
-        def observes(self, hook: str) -> bool:
-            return self.awake and hook == "llm_core_on_error"
-
-        @llm_core.hookimpl
-        def llm_core_on_error(self, error) -> None:
-            pass
-
-    sometimes = Sometimes()
-    env.pm.register(sometimes, name="test.sometimes")
-    assert not obs.watching_calls  # registered, but idle
-    sometimes.awake = True
-    assert obs.watching_calls and obs.live("llm_core_on_error")
-    assert not obs.live("llm_core_on_request") and not obs.live_calls
-
-    class Always:  # no ``observes``: always watching
-        @llm_core.hookimpl
-        def llm_core_on_call_start(self, call) -> None:
-            pass
-
-        @llm_core.hookimpl
-        def llm_core_on_response(self, response) -> None:
-            pass
-
-    env.pm.register(Always(), name="test.always")
-    sometimes.awake = False
-    assert obs.watching_calls and obs.live_calls and not obs.live("llm_core_on_error")
-    env.pm.unregister(name="test.always")
-    assert not obs.watching_calls
 
 
 def test_the_logging_plugin_logs_each_step_and_never_an_api_key(env, caplog) -> None:

@@ -116,16 +116,21 @@ class ClientBase:
                 f"unknown request field {sorted(unknown)[0]!r}",
                 hint="Request fields: " + ", ".join(sorted(_REQUEST_FIELDS)) + ".",
             )
-        messages = coerce_messages(prompt)
+        messages: Any = prompt  # the Request turns it into Messages (once)
         if images is not None:
             images = image_list(images)
         if images:
+            messages = coerce_messages(prompt)
             last = messages[-1]
             if last.role != "user":
                 messages.append(Message.user("", images))
             else:
                 messages[-1] = Message.user(last.text, [*last.images, *images])
-        return Request(messages, **{k: v for k, v in fields.items() if v is not None})
+        for value in fields.values():  # a field passed as None means "not set"
+            if value is None:
+                fields = {k: v for k, v in fields.items() if v is not None}
+                break
+        return Request(messages, **fields)
 
     def _call(self, operation: str, request: Request | None = None, stream: bool = False) -> Call:
         total = self.settings.timeouts.total
@@ -205,8 +210,11 @@ class ClientBase:
 
 
 def _remote_images(request: Request) -> list[Any]:
-    if all(isinstance(m.content, str) for m in request.messages):  # the usual case: no import
-        return []
+    for m in request.messages:  # a loop, not all(): the usual case finds only text
+        if type(m.content) is not str:
+            break
+    else:
+        return []  # no image, so nothing to fetch (and no import)
     from llm_core.image_fetch import remote_images
 
     return remote_images(request)

@@ -7,6 +7,8 @@
 - :class:`StreamText`, :class:`StreamSpec`, :class:`StreamParser`: streamed answers.
 - :func:`error_for_status`, :func:`error_message`, :func:`message_from_json`,
   :func:`parse_retry_after`, :func:`shape_error`: reading error answers.
+- :func:`json_loads`: decode a body or a stream line (orjson's speed where installed, the
+  standard library's rules).
 - :class:`WrongShape`, :func:`text_of`, :func:`count_of`, :func:`object_of`: checking the fields
   a wire parser reads.
 
@@ -32,6 +34,7 @@ __getattr__, __dir__ = lazy.exports(
         "error_for_status": "llm_core.http.errors",
         "error_message": "llm_core.http.errors",
         "iter_ndjson": "llm_core.http.streaming",
+        "json_loads": "llm_core.http.json_codec",
         "message_from_json": "llm_core.http.errors",
         "object_of": "llm_core.http.shapes",
         "parse_retry_after": "llm_core.http.errors",
@@ -55,6 +58,7 @@ __all__ = [
     "error_for_status",
     "error_message",
     "iter_ndjson",
+    "json_loads",
     "message_from_json",
     "object_of",
     "parse_retry_after",

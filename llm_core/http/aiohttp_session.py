@@ -14,7 +14,6 @@ again if the loop changed.
 from __future__ import annotations
 
 import asyncio
-import json as jsonlib
 import time
 from typing import Any
 
@@ -24,6 +23,7 @@ import httpx2
 from llm_core.errors import ConfigurationError
 from llm_core.http.aiohttp_response import FAILURES, Exchange, error_of
 from llm_core.http.deadline import DEADLINE
+from llm_core.http.json_codec import json_dumps
 
 try:
     import aiohttp
@@ -63,9 +63,6 @@ def _env_proxy(url: str) -> tuple[Any, dict[str, str] | None]:
 
 
 _JSON_HEADERS = {"content-type": "application/json"}  # aiohttp copies it into each request
-# httpx2's JSON encoding: compact separators, non-ASCII kept, NaN refused. Built once:
-# ``json.dumps`` with any argument builds a new encoder on every call.
-_ENCODE = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _left() -> float | None:
@@ -131,7 +128,7 @@ class AiohttpClient:
     def _body(self, json: Any) -> Any:
         if json is None:
             return None
-        data = _ENCODE(json).encode("utf-8")
+        data = json_dumps(json)
         if len(data) <= UNTIMED or self.timeout.write is None:
             return data
         return TimedBody(data, self.timeout.write)  # a large body: each slice within the timeout

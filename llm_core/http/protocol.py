@@ -21,7 +21,6 @@ What a protocol writes:
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -30,6 +29,7 @@ from llm_core import errors as e
 from llm_core.adapter import AdapterBase
 from llm_core.flow import Flow
 from llm_core.http.errors import error_for_status, error_message
+from llm_core.http.json_codec import json_loads
 from llm_core.http.streaming import StreamParser, StreamSpec
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response
@@ -115,7 +115,7 @@ class HTTPProtocol(AdapterBase):
         if status >= 400:
             raise self.status_error(status, body, headers, model, url)
         try:
-            return json.loads(body)
+            return json_loads(body)
         except ValueError:
             ctype = headers.get("content-type", "?")
             raise e.InvalidResponseError(

@@ -16,6 +16,14 @@ __all__ = ["Layer"]
 class Layer:
     """A wrapper's logic, written once as flows; see the module docstring."""
 
+    #: Whether this class defines :meth:`passes` (else the layer is never stepped over and
+    #: ``generate_of`` does not ask): set for each subclass.
+    may_pass: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.may_pass = cls.passes is not Layer.passes
+
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
@@ -75,7 +83,7 @@ class Layer:
                 return adapter.embed_flow(request, call)
             return _answer(adapter.embed, request, call.deadline)
         while isinstance(adapter, Layer):
-            if not adapter.passes(request):
+            if not (adapter.may_pass and adapter.passes(request)):
                 return adapter.generate_flow(request, call)
             adapter = adapter.inner  # nothing to do here for this request: step over it
         generate = adapter.generate

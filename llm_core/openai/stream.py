@@ -7,11 +7,11 @@ ends without ``[DONE]`` (a failure, not a short answer).
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 from llm_core.http.errors import message_from_json
+from llm_core.http.json_codec import json_loads
 from llm_core.http.shapes import WrongShape, kind, text_of
 from llm_core.http.streaming import StreamText
 from llm_core.openai.wire import timings_metrics, usage_of
@@ -43,7 +43,7 @@ class ChatStream(StreamText):
             self.done_seen = True
             return None
         try:
-            data = json.loads(payload)
+            data = json_loads(payload)
         except ValueError:
             raise self.broken(f"malformed stream data {payload[:80]!r}") from None
         if not isinstance(data, dict):

@@ -46,7 +46,7 @@ def message_json(message: Message) -> dict[str, Any]:
         out["name"] = message.name
     if message.tool_call_id:
         out["tool_call_id"] = message.tool_call_id
-    return tools_json(message, out)
+    return tools_json(message, out) if message.tool_calls else out
 
 
 def chat_body(
@@ -59,10 +59,17 @@ def chat_body(
     }
     if model:
         body["model"] = model
-    for name in ("temperature", "max_tokens", "top_p", "stop", "seed"):
-        value = getattr(request, name)
-        if value is not None:
-            body[name] = value
+    # the sampling fields, each only when set (spelled out: this runs on every request)
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.max_tokens is not None:
+        body["max_tokens"] = request.max_tokens
+    if request.top_p is not None:
+        body["top_p"] = request.top_p
+    if request.stop is not None:
+        body["stop"] = request.stop
+    if request.seed is not None:
+        body["seed"] = request.seed
     if request.response_format is not None:
         body["response_format"] = {
             "type": "json_schema",
@@ -77,9 +84,10 @@ def chat_body(
         body["tool_choice"] = request.tool_choice
     if stream:
         body["stream_options"] = {"include_usage": True}
-    extra = dict(options)
-    body.update(extra.pop("extra_body", None) or {})
-    body.update(extra)
+    if options:
+        extra = dict(options)
+        body.update(extra.pop("extra_body", None) or {})
+        body.update(extra)
     return body
 
 
@@ -134,9 +142,10 @@ def _completion(data: Any, provider: str, model: str | None, latency: float) -> 
     message = message if type(message) is dict else object_of(message, "choices[0].message")
     content, named = message.get("content"), data.get("model")
     reason, thinking = choice.get("finish_reason"), message.get("reasoning_content")
-    thinking = thinking if type(thinking) is str else text_of(thinking, "message.reasoning_content")
-    if not thinking:
-        thinking = text_of(message.get("reasoning"), "message.reasoning")
+    if type(thinking) is not str:  # None (the usual case) is "" without a call
+        thinking = "" if thinking is None else text_of(thinking, "message.reasoning_content")
+    if not thinking and "reasoning" in message:
+        thinking = text_of(message["reasoning"], "message.reasoning")
     raw = dict(data)
     raw.pop("choices")
     raw.pop("usage", None)

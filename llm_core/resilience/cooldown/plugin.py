@@ -110,7 +110,7 @@ class Cooldown(Layer):
         gate = self.gate  # no store to read (the usual case): admitted without a flow
         admission = gate.enter() if gate.shared is None else (yield from self.enter_flow())
         try:
-            response = yield from self.inner_generate(request, call)
+            response = yield from self.generate_of(self.inner, request, call)
         except LLMError as exc:
             self.gate.leave(admission, exc)
             raise

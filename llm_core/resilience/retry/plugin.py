@@ -117,7 +117,7 @@ class Retry(Layer):
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         call.attempt = 1
         try:  # the first attempt inline: the hot path
-            return self._done((yield from self.inner_generate(request, call)), None)
+            return self._done((yield from self.generate_of(self.inner, request, call)), None)
         except LLMError as exc:
             failed = exc
 

@@ -3,9 +3,8 @@ shapes (an error object in a ``data:`` line, or a plain JSON error body sent wit
 
 from __future__ import annotations
 
-import json
-
 from llm_core import StreamEvent
+from llm_core.http import json_loads
 from llm_core.openai import ChatStream
 from llm_core_lmstudio.errors import lmstudio_error
 
@@ -39,7 +38,7 @@ def error_payload(line: str) -> dict | None:
     if '"error"' not in payload:
         return None
     try:
-        data = json.loads(payload)
+        data = json_loads(payload)
     except ValueError:
         return None
     return data if isinstance(data, dict) and data.get("error") else None

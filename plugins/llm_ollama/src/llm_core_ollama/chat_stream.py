@@ -10,11 +10,10 @@ the final response lists every call.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from llm_core import StreamEvent, ToolCall
-from llm_core.http import StreamText, WrongShape, text_of
+from llm_core.http import StreamText, WrongShape, json_loads, text_of
 from llm_core_ollama.wire import message_of, metrics_from, raw_of, tool_calls_from, usage_from
 
 __all__ = ["ChatStream"]
@@ -37,7 +36,7 @@ class ChatStream(StreamText):
         if not line or line.isspace():
             return None
         try:
-            data = json.loads(line)
+            data = json_loads(line)
         except ValueError:
             raise self.broken(f"malformed stream line {line[:80]!r}") from None
         if type(data) is not dict:

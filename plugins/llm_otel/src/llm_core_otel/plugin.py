@@ -25,12 +25,15 @@ _IDLE_PROVIDERS = {"ProxyTracerProvider", "NoOpTracerProvider"}
 _IDLE_METERS = {"_ProxyMeterProvider", "NoOpMeterProvider"}
 
 
+_TRACE, _METRICS, _MODULES = "opentelemetry.trace", "opentelemetry.metrics", sys.modules
+
+
 def sdk_configured() -> bool:
     """Whether the application set a real global tracer or meter provider (an SDK)."""
-    trace = sys.modules.get("opentelemetry.trace")  # not imported: nobody configured anything
+    trace = sys.modules.get(_TRACE)  # not imported: nobody configured anything
     if trace is not None and type(trace.get_tracer_provider()).__name__ not in _IDLE_PROVIDERS:
         return True
-    metrics = sys.modules.get("opentelemetry.metrics")
+    metrics = sys.modules.get(_METRICS)
     return metrics is not None and type(metrics.get_meter_provider()).__name__ not in _IDLE_METERS
 
 
@@ -65,10 +68,14 @@ class OtelPlugin:
         self._live = tracer_provider is not None or meter_provider is not None
         self._otel: Any = None  # (tracer, instruments, trace module, attributes module)
 
-    def observes(self, hook: str) -> bool:
-        """False until an SDK is configured (or providers were given): the core skips us."""
-        if not self._live:
-            self._live = sdk_configured()  # once configured, a global provider stays
+    def observes(self) -> bool:
+        """False until an SDK is configured (or providers were given): the core skips us. The
+        same answer for every hook, so the core asks once per group of hooks."""
+        if self._live:
+            return True
+        if _TRACE not in _MODULES and _METRICS not in _MODULES:
+            return False  # opentelemetry not even imported: nobody configured it (no call)
+        self._live = sdk_configured()  # once configured, a global provider stays
         return self._live
 
     def _parts(self) -> Any:
@@ -90,7 +97,7 @@ class OtelPlugin:
     @hookimpl
     def llm_core_on_call_start(self, call: Call) -> None:
         """Open the call's span with what the request says."""
-        if call.operation not in _TRACED or not self.observes("llm_core_on_call_start"):
+        if call.operation not in _TRACED or not self.observes():
             return  # (the core calls every implementation when any observer is live)
         tracer, _, trace, at = self._parts()
         operation = at.OPERATIONS[call.operation]
