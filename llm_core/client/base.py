@@ -133,14 +133,15 @@ class ClientBase:
         return Request(messages, **fields)
 
     def _call(self, operation: str, request: Request | None = None, stream: bool = False) -> Call:
-        total = self.settings.timeouts.total
-        return Call(
+        settings = self.settings
+        total = settings.timeouts.total
+        return Call(  # positional, in the field order: once per call, keywords cost more
             operation,
-            provider=self.settings.provider,
-            model=(request.model if request is not None else None) or self.settings.model,
-            request=request,
-            stream=stream,
-            deadline=None if total is None else time.monotonic() + total,
+            settings.provider,  # provider
+            (request.model if request is not None else None) or settings.model,  # model
+            request,
+            stream,
+            None if total is None else time.monotonic() + total,  # deadline
         )
 
     def _observed(self, call: Call, flow: Flow[Any]) -> Flow[Any]:

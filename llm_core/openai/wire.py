@@ -150,13 +150,13 @@ def _completion(data: Any, provider: str, model: str | None, latency: float) -> 
     raw.pop("choices")
     raw.pop("usage", None)
     timings = data.get("timings")
-    return Response(
-        content=content if type(content) is str else text_of(content, "choices[0].message.content"),
-        model=(named if type(named) is str else text_of(named, "model")) or model or "",
-        provider=provider,
-        finish_reason=(reason if type(reason) is str else text_of(reason, "finish_reason")) or None,
-        usage=usage_of(data.get("usage")),
-        latency=latency,
+    return Response(  # the first six fields positional, in their order: keywords cost more
+        content if type(content) is str else text_of(content, "choices[0].message.content"),
+        (named if type(named) is str else text_of(named, "model")) or model or "",  # model
+        provider,
+        (reason if type(reason) is str else text_of(reason, "finish_reason")) or None,
+        usage_of(data.get("usage")),
+        latency,
         thinking=thinking,
         metrics=timings_metrics(timings) if timings is not None else {},
         raw=raw,
