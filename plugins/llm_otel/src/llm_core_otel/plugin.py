@@ -30,10 +30,10 @@ _TRACE, _METRICS, _MODULES = "opentelemetry.trace", "opentelemetry.metrics", sys
 
 def sdk_configured() -> bool:
     """Whether the application set a real global tracer or meter provider (an SDK)."""
-    trace = sys.modules.get(_TRACE)  # not imported: nobody configured anything
+    trace = _MODULES.get(_TRACE)  # not imported: nobody configured anything
     if trace is not None and type(trace.get_tracer_provider()).__name__ not in _IDLE_PROVIDERS:
         return True
-    metrics = sys.modules.get(_METRICS)
+    metrics = _MODULES.get(_METRICS)
     return metrics is not None and type(metrics.get_meter_provider()).__name__ not in _IDLE_METERS
 
 
