@@ -18,7 +18,7 @@ from llm_core.config import Settings, load_settings
 from llm_core.embeddings.types import Embeddings
 from llm_core.errors import ValidationError
 from llm_core.flow import Flow, once, run
-from llm_core.layers.layer import Layer
+from llm_core.layers import Layer, Stack
 from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
 from llm_core.tools.support import refuse_tools_direct
@@ -78,8 +78,9 @@ class ClientBase:
 
     @property
     def adapter(self) -> Any:
-        """The resolved (wrapped) adapter; provider-specific extras are reachable through it."""
-        return self._adapter
+        """The resolved (wrapped) adapter, as a :class:`~llm_core.layers.stack.Stack`: a
+        provider's extras and a layer's are reachable through it (``client.adapter.pull()``)."""
+        return Stack(self._adapter)
 
     def invalidate_cache(self) -> bool:
         """Forget cached model lists and responses (False if this client caches nothing), in
