@@ -29,7 +29,10 @@ class Call:
     from 1) and ``link`` the index of the fallback link being tried (0: the primary).
     ``started`` is the ``time.perf_counter()`` instant the call began, ``first_token`` that of a
     stream's first text. ``state`` belongs to observers (a span, a timer); the core never reads
-    it. ``id`` is unique in the process.
+    it. ``id`` is unique in the process. ``observed`` is False when no plugin observed any of
+    the call's hooks as it began (its start and end, its attempts): the Client asks once, and
+    the layers then report nothing of it (True, the default, for a Call made elsewhere: each
+    report asks on its own).
     """
 
     operation: str
@@ -44,6 +47,7 @@ class Call:
     first_token: float | None = None
     state: dict[str, Any] = field(default_factory=dict)
     id: int = field(default_factory=_ids.__next__)
+    observed: bool = True
 
     @property
     def time_left(self) -> float | None:

@@ -119,7 +119,7 @@ def test_identical_requests_in_flight_share_one_call(env) -> None:
     s = script("a", "shared")
     barrier = threading.Barrier(16)
     with llm_core.Client("scripted", base_url="http://a", **CACHE) as client:
-        bare = client.adapter
+        bare = client.adapter.top
         while isinstance(bare, Layer):
             bare = bare.inner
         inner_generate = bare.generate

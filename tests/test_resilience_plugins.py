@@ -62,7 +62,7 @@ def test_structured_then_cache_then_fallback_cooldown_retry_observe(env, is_asyn
         "ObservingAdapter",
         "ScriptedAdapter",
     ]
-    assert layers(client.adapter) == [prefix + n for n in names]
+    assert layers(client.adapter.top) == [prefix + n for n in names]
     link = client.adapter.inner.inner.link(1)  # fallback links get no cache and no chain
     assert layers(link) == [prefix + n for n in names[3:]]
 

@@ -32,8 +32,8 @@ def chain(adapter) -> list[str]:
 def test_the_router_is_the_first_link_inside_the_cache_and_each_deployment_has_its_stack(env):
     kwargs = {"router": {"deployments": [A, B]}, "fallbacks": [Z], "cache": {"responses": True}}
     with llm_core.Client("router", **kwargs) as client:
-        outer = chain(client.adapter)
-        router = next(a for a in _layers(client.adapter) if type(a).__name__ == "RouterAdapter")
+        outer = chain(client.adapter.top)
+        router = next(a for a in _layers(client.adapter.top) if type(a).__name__ == "RouterAdapter")
         assert outer[: outer.index("RouterAdapter") + 1] == [
             "StructuredAdapter",
             "CachingAdapter",

@@ -19,6 +19,7 @@ from support.httpserver import HTTPServer, Reply, sse_reply
 import llm_core
 from llm_core import LLMError
 from llm_core.cli import main
+from llm_core.layers import reach
 
 KEY = "sk-live-7c1f9e0d2b"
 PASSWORD = "pa55-w0rd-9x"
@@ -187,7 +188,7 @@ def test_lm_api_token_goes_only_to_this_machine(monkeypatch: pytest.MonkeyPatch)
     with llm_core.Client(
         "ollama", fallbacks=[{"provider": "lmstudio", "base_url": "http://192.0.2.1:1234/v1"}]
     ) as client:
-        layer = client.adapter
+        layer = client.adapter.top
         while not hasattr(type(layer), "link"):
             layer = layer.inner
-        assert "authorization" not in layer.link(1).http.headers
+        assert "authorization" not in reach(layer.link(1), "http").headers

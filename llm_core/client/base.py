@@ -18,7 +18,7 @@ from llm_core.config import Settings, load_settings
 from llm_core.embeddings.types import Embeddings
 from llm_core.errors import ValidationError
 from llm_core.flow import Flow, once, run
-from llm_core.layers.layer import Layer
+from llm_core.layers import Layer, Stack
 from llm_core.messages import Message, coerce_messages, image_list
 from llm_core.request import Request
 from llm_core.tools.support import refuse_tools_direct
@@ -78,8 +78,9 @@ class ClientBase:
 
     @property
     def adapter(self) -> Any:
-        """The resolved (wrapped) adapter; provider-specific extras are reachable through it."""
-        return self._adapter
+        """The resolved (wrapped) adapter, as a :class:`~llm_core.layers.stack.Stack`: a
+        provider's extras and a layer's are reachable through it (``client.adapter.pull()``)."""
+        return Stack(self._adapter)
 
     def invalidate_cache(self) -> bool:
         """Forget cached model lists and responses (False if this client caches nothing), in
@@ -135,7 +136,7 @@ class ClientBase:
     def _call(self, operation: str, request: Request | None = None, stream: bool = False) -> Call:
         settings = self.settings
         total = settings.timeouts.total
-        return Call(  # positional, in the field order: once per call, keywords cost more
+        call = Call(  # positional, in the field order: once per call, keywords cost more
             operation,
             settings.provider,  # provider
             (request.model if request is not None else None) or settings.model,  # model
@@ -143,11 +144,13 @@ class ClientBase:
             stream,
             None if total is None else time.monotonic() + total,  # deadline
         )
+        call.observed = self._observer.watching  # asked once, for the whole call
+        return call
 
     def _observed(self, call: Call, flow: Flow[Any]) -> Flow[Any]:
         """``flow`` (the adapter call) between the call-start and call-end hooks; ``flow``
-        itself while no plugin observes calls (no frame added)."""
-        return self._watched(call, flow) if self._observer.live_calls else flow
+        itself while no plugin observes the call (no frame added)."""
+        return self._watched(call, flow) if call.observed else flow
 
     def _watched(self, call: Call, flow: Flow[Any]) -> Flow[Any]:
         obs = self._observer
@@ -186,7 +189,7 @@ class ClientBase:
         remote = _remote_images(request)
         if remote and not self._is_async:
             run(self._fetch_flow(remote, call))
-        obs = self._observer if self._observer.live_calls else None
+        obs = self._observer if call.observed else None
         if obs is not None:
             obs.emit("llm_core_on_call_start", call=call)
         events = self._adapter.stream(request, call)

@@ -22,11 +22,26 @@ watchers layers added. Only the outermost shell relays the events to the caller,
 each watcher when the final event arrives, when the stream fails and when the caller stops early.
 So the first event can still be retried or fallen back for, and no layer adds a generator per
 event.
+
+A layer forwards no attribute to the one below it (a class with ``__getattr__`` loses the
+interpreter's fast attribute lookups, on every request): :func:`reach` finds a provider's extra
+or another layer's method down the stack, and ``client.adapter`` is a :class:`Stack`, a view
+that looks every attribute up that way (``client.adapter.pull()``).
 """
 
 from llm_core.flow import Flow
 from llm_core.layers.adapters import AsyncLayerAdapter, LayerAdapter
-from llm_core.layers.layer import Layer
+from llm_core.layers.layer import Layer, reach
+from llm_core.layers.stack import Stack
 from llm_core.layers.stream import Opened, broke_off
 
-__all__ = ["AsyncLayerAdapter", "Flow", "Layer", "LayerAdapter", "Opened", "broke_off"]
+__all__ = [
+    "AsyncLayerAdapter",
+    "Flow",
+    "Layer",
+    "LayerAdapter",
+    "Opened",
+    "Stack",
+    "broke_off",
+    "reach",
+]

@@ -10,7 +10,7 @@ from llm_core.layers.stream import Opened
 from llm_core.request import Request
 from llm_core.types import Health, ModelInfo, Response
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "reach"]
 
 
 class Layer:
@@ -135,11 +135,27 @@ class Layer:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.inner!r})"
 
-    def __getattr__(self, name: str) -> Any:
-        # Provider-specific extras (pull, load, ...) stay reachable through the wrappers.
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
+
+_MISSING: Any = object()
+
+
+def reach(adapter: Any, name: str, default: Any = _MISSING) -> Any:
+    """Attribute ``name`` of the first adapter down the stack from ``adapter`` (``adapter``
+    itself, its ``inner``, ...) that has it: a provider's extra (``pull``, ``model_info``) or a
+    layer's (``cooldown_state``, ``capacity``) through the layers above it. Layers do not
+    forward attributes themselves (an attribute lookup on them stays the interpreter's fast
+    one); ``client.adapter`` reaches through them with this. Without ``default``, a name no
+    adapter has raises AttributeError."""
+    current = adapter
+    while True:
+        found = getattr(current, name, _MISSING)
+        if found is not _MISSING:
+            return found
+        current = getattr(current, "inner", None) if isinstance(current, Layer) else None
+        if current is None:
+            if default is _MISSING:
+                raise AttributeError(f"no adapter in {adapter!r} has an attribute {name!r}")
+            return default
 
 
 def _answer(generate: Any, request: Request, deadline: float | None) -> Flow[Response]:

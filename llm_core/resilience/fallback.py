@@ -30,7 +30,15 @@ from llm_core import errors as e
 from llm_core.call import Call
 from llm_core.embeddings.plan import same_space
 from llm_core.hookspecs import hookimpl
-from llm_core.layers import AsyncLayerAdapter, Flow, Layer, LayerAdapter, Opened, broke_off
+from llm_core.layers import (
+    AsyncLayerAdapter,
+    Flow,
+    Layer,
+    LayerAdapter,
+    Opened,
+    broke_off,
+    reach,
+)
 from llm_core.request import Request
 from llm_core.resilience.observe import Observer
 from llm_core.resilience.retry.policy import error_text
@@ -192,7 +200,7 @@ class Fallback(Layer):
         health.extra["fallbacks"] = [
             {
                 "provider": self.labels[i],
-                "cooldown": getattr(self.link(i), "cooldown_state", dict)(),
+                "cooldown": reach(self.link(i), "cooldown_state", dict)(),
             }
             for i in range(1, len(self.labels))
         ]

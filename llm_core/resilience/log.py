@@ -37,6 +37,7 @@ _LEVELS = {
     "llm_core_on_retry": _WARNING,
     "llm_core_on_fallback": _WARNING,
 }
+_TOP: dict[tuple[str, ...], int] = {}  # per group of hooks asked about: the highest level
 
 
 def _error(error: BaseException) -> str:
@@ -49,9 +50,13 @@ class LoggingPlugin:
     def __init__(self, log: logging.Logger = logger) -> None:
         self.log = log
 
-    def observes(self, hook: str) -> bool:
-        """Whether a record of ``hook`` would be written now (its level is enabled)."""
-        return self.log.isEnabledFor(_LEVELS.get(hook, _DEBUG))
+    def observes(self, *hooks: str) -> bool:
+        """Whether a record of one of ``hooks`` would be written now: the highest of their
+        levels is enabled (a lower one is enabled only when that one is)."""
+        level = _TOP.get(hooks)
+        if level is None:
+            level = _TOP[hooks] = max(_LEVELS.get(hook, _DEBUG) for hook in hooks)
+        return self.log.isEnabledFor(level)
 
     @hookimpl
     def llm_core_on_request(

@@ -18,7 +18,7 @@ from typing import Any
 
 from llm_core import errors as e
 from llm_core.call import Call
-from llm_core.layers import Flow, Layer, Opened, broke_off
+from llm_core.layers import Flow, Layer, Opened, broke_off, reach
 from llm_core.request import Request
 from llm_core.resilience.ratelimit.policy import estimate_tokens
 from llm_core.router.capacity import Capacity
@@ -76,9 +76,7 @@ class Router(Layer):
         """Whether any deployment's provider sends tools: a request with tools goes only to
         those (the others are skipped, recorded as NotSupportedError); the placeholder the
         router wraps says nothing about its deployments."""
-        return any(
-            getattr(self.link(i), "supports_tools", False) for i in range(len(self._adapters))
-        )
+        return any(reach(self.link(i), "supports_tools", False) for i in range(len(self._adapters)))
 
     def __repr__(self) -> str:
         names = ", ".join(label_of(d) for d in self.deployments)
@@ -92,8 +90,8 @@ class Router(Layer):
                 adapter = self._adapters[i]
                 if adapter is None:
                     adapter = self._resolve(self.deployments[i])
-                    self._cooldowns[i] = getattr(adapter, "cooldown_state", None) or dict
-                    self._refuses[i] = getattr(adapter, "cooldown_refuses", None) or _never
+                    self._cooldowns[i] = reach(adapter, "cooldown_state", None) or dict
+                    self._refuses[i] = reach(adapter, "cooldown_refuses", None) or _never
                     self._adapters[i] = adapter
         return adapter
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core import errors as e
+from llm_core.layers import reach
 from llm_core.resilience.fallback import should_fall_back
 from llm_core.resilience.retry.policy import error_text
 from llm_core.router.deployments import Deployment
@@ -43,7 +44,7 @@ class RouterRun:
         """Whether ``d`` cannot take this request (tools to a provider without them): then it
         is skipped unsent and recorded as its NotSupportedError, as the fallback layer does;
         ``left`` deployments remain untried after it."""
-        if self.request is None or getattr(adapter, "supports_tools", False):
+        if self.request is None or reach(adapter, "supports_tools", False):
             return False
         try:
             refuse_tools(adapter, self.request, label_of(d))

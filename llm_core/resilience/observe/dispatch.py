@@ -4,9 +4,10 @@ observer's exception as an :class:`ObserverWarning` (a broken metrics plugin nev
 request).
 
 A plugin that is sometimes idle (a logger whose level is off) defines ``observes(hook_name) ->
-bool``, or ``observes() -> bool`` when its answer is the same for every hook (then it is asked
-once per group of hooks, not once per hook); when every implementation of a hook answers False,
-the hook is not called at all.
+bool``; or ``observes(*hook_names) -> bool``, asked once per group of hooks with the names of
+those it implements, True when it observes any of them; or ``observes() -> bool`` when its
+answer is the same for every hook (asked once per group). When every implementation of a hook
+answers False, the hook is not called at all.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from llm_core.call import Call
 
-__all__ = ["ATTEMPT_HOOKS", "CALL_HOOKS", "Observer", "ObserverWarning"]
+__all__ = ["ATTEMPT_HOOKS", "CALL_HOOKS", "WATCHED_HOOKS", "Observer", "ObserverWarning"]
 
 _HOOKS = (
     "llm_core_on_call_start",
@@ -32,6 +33,9 @@ _HOOKS = (
 )
 CALL_HOOKS = ("llm_core_on_call_start", "llm_core_on_call_end")
 ATTEMPT_HOOKS = ("llm_core_on_request", "llm_core_on_response", "llm_core_on_error")
+#: What a Client asks about once when a call begins (``Call.observed``): its start and end, and
+#: its attempts.
+WATCHED_HOOKS = CALL_HOOKS + ATTEMPT_HOOKS
 
 
 class ObserverWarning(UserWarning):
@@ -48,9 +52,9 @@ class Observer:
         self._callers = {name: getattr(pm.hook, name) for name in _HOOKS}
         self._impls: dict[str, tuple[tuple[Any, Any], ...]] = {}
         #: per group of hooks: True when some plugin always observes one of them (it has no
-        #: ``observes`` method), else the questions to ask, in order (each a callable: a
-        #: plugin's ``observes`` with the hook bound, or its hook-independent ``observes()``
-        #: once for the group)
+        #: ``observes`` method), else the questions to ask, in order (each a callable, one per
+        #: plugin and group: its ``observes`` with the group's hooks it implements bound, or
+        #: the hook bound for each of them, or its hook-independent ``observes()``)
         self._asks: dict[tuple[str, ...], Any] = {}
 
     def _observers(self, hook: str) -> tuple[tuple[Any, Any], ...]:
@@ -84,15 +88,19 @@ class Observer:
         return False
 
     def _questions(self, hooks: tuple[str, ...]) -> Any:
-        pairs = [(hook, o) for hook in hooks for _, o in self._impls[hook]]
-        if any(o is None for _, o in pairs):
-            return True
+        mine: dict[Any, list[str]] = {}  # each plugin's observes: the group's hooks it has
+        for hook in hooks:
+            for _, observes in self._impls[hook]:
+                if observes is None:
+                    return True
+                mine.setdefault(observes, []).append(hook)
         asks: list[Any] = []
-        for hook, observes in pairs:
-            if _per_hook(observes):
-                asks.append(partial(observes, hook))
-            elif observes not in asks:  # one answer for every hook: asked once
-                asks.append(observes)
+        for observes, names in mine.items():
+            form = _form(observes)
+            if form == "each":
+                asks.extend(partial(observes, hook) for hook in names)
+            else:  # "group": the names at once; "any": one answer for every hook
+                asks.append(partial(observes, *names) if form == "group" else observes)
         return tuple(asks)
 
     @property
@@ -104,6 +112,12 @@ class Observer:
     def watching_calls(self) -> bool:
         """True when some plugin observes requests, responses or errors."""
         return self._live_any(ATTEMPT_HOOKS)
+
+    @property
+    def watching(self) -> bool:
+        """True when some plugin observes a call's start or end or its attempts (a Client asks
+        once per call, as the call begins: ``Call.observed``)."""
+        return self._live_any(WATCHED_HOOKS)
 
     def emit(self, hook: str, **kwargs: Any) -> None:
         """Call every implementation of ``hook`` with the arguments it names."""
@@ -144,13 +158,16 @@ class Observer:
         self.emit("llm_core_on_error", call=call, provider=provider, model=model, error=error)
 
 
-def _per_hook(observes: Any) -> bool:
-    """Whether a plugin's ``observes`` takes the hook's name (else it answers for all)."""
+def _form(observes: Any) -> str:
+    """How a plugin's ``observes`` is asked: ``"each"`` hook by name, the ``"group"``'s names at
+    once (``*hook_names``), or ``"any"`` hook (no name)."""
     try:
         params = inspect.signature(observes).parameters.values()
     except (TypeError, ValueError):  # a callable without a signature: ask per hook, as before
-        return True
-    return any(p.kind is not p.KEYWORD_ONLY for p in params)
+        return "each"
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return "group"
+    return "each" if any(p.kind is not p.KEYWORD_ONLY for p in params) else "any"
 
 
 def _warn(hook: str, who: str, exc: Exception) -> None:

@@ -27,14 +27,10 @@ class Observing(Layer):
         super().__init__(inner)
         self.observer = observer
 
-    def passes(self, request: Request) -> bool:
-        """Nothing to do while no plugin observes attempts."""
-        return not self.observer.watching_calls
-
     def generate_flow(self, request: Request, call: Call) -> Flow[Response]:
         obs = self.observer
-        if not obs.watching_calls:
-            return (yield from self.inner_generate(request, call))
+        if not (call.observed and obs.watching_calls):  # nobody watched the call as it began
+            return (yield from self.generate_of(self.inner, request, call))
         provider, model = self.provider, self.inner.model_for(request)
         obs.on_request(call, provider, model, request)
         try:
@@ -47,7 +43,7 @@ class Observing(Layer):
 
     def stream_flow(self, request: Request, call: Call) -> Flow[Opened]:
         obs = self.observer
-        if not obs.watching_calls:
+        if not (call.observed and obs.watching_calls):
             return (yield from self.open_inner(request, call))
         provider, model = self.provider, self.inner.model_for(request)
         obs.on_request(call, provider, model, request)
