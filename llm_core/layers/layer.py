@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from llm_core.call import Call
@@ -146,16 +147,21 @@ def reach(adapter: Any, name: str, default: Any = _MISSING) -> Any:
     forward attributes themselves (an attribute lookup on them stays the interpreter's fast
     one); ``client.adapter`` reaches through them with this. Without ``default``, a name no
     adapter has raises AttributeError."""
-    current = adapter
-    while True:
+    for current in down(adapter):
         found = getattr(current, name, _MISSING)
         if found is not _MISSING:
             return found
-        current = getattr(current, "inner", None) if isinstance(current, Layer) else None
-        if current is None:
-            if default is _MISSING:
-                raise AttributeError(f"no adapter in {adapter!r} has an attribute {name!r}")
-            return default
+    if default is _MISSING:
+        raise AttributeError(f"no adapter in {adapter!r} has an attribute {name!r}")
+    return default
+
+
+def down(adapter: Any) -> Iterator[Any]:
+    """``adapter`` and every adapter below it, down to the bare one."""
+    while isinstance(adapter, Layer):
+        yield adapter
+        adapter = adapter.inner
+    yield adapter
 
 
 def _answer(generate: Any, request: Request, deadline: float | None) -> Flow[Response]:

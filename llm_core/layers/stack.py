@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_core.layers.layer import Layer, reach
+from llm_core.layers.layer import down, reach
 
 __all__ = ["Stack"]
 
@@ -27,12 +27,7 @@ class Stack:
         return reach(self.top, name)
 
     def __dir__(self) -> list[str]:
-        names: set[str] = set()
-        current = self.top
-        while current is not None:
-            names.update(dir(current))
-            current = current.inner if isinstance(current, Layer) else None
-        return sorted(names)
+        return sorted({name for adapter in down(self.top) for name in dir(adapter)})
 
     def __repr__(self) -> str:
         return repr(self.top)
